@@ -1,0 +1,144 @@
+"""The project's namespaces, declared once and used everywhere.
+
+``PREFIXES`` is the single prefix table of the project: the Turtle formatter, the
+exports, the resolver and the SPARQL prologues all derive their prefixes from it.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    TIME,
+    VOID,
+    XSD,
+)
+
+AIP = Namespace("https://w3id.org/aiplus/ontology#")
+"""Ontology terms (classes, properties, hedge values)."""
+
+ID = Namespace("https://w3id.org/aiplus/id/")
+"""Entities."""
+
+SRC = Namespace("https://w3id.org/aiplus/source/")
+"""Sources (the articles); also the IRIs of the article named graphs."""
+
+AIPG = Namespace("https://w3id.org/aiplus/graph/")
+"""Named graphs other than the article graphs."""
+
+SCHEMA = Namespace("https://schema.org/")
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/aiplus/ontology")
+"""The ontology IRI, which is also the IRI of the named graph holding the ontology."""
+
+ONTOLOGY_GRAPH = ONTOLOGY_IRI
+REFERENCE_GRAPH = AIPG["reference"]
+"""The named graph holding the shared reference data (``graph/reference/*.ttl``)."""
+
+PREFIXES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "aip": str(AIP),
+        "id": str(ID),
+        "src": str(SRC),
+        "aipg": str(AIPG),
+        "rdf": str(RDF),
+        "rdfs": str(RDFS),
+        "owl": str(OWL),
+        "xsd": str(XSD),
+        "skos": str(SKOS),
+        "dcterms": str(DCTERMS),
+        "prov": str(PROV),
+        "org": str(ORG),
+        "schema": str(SCHEMA),
+        "time": str(TIME),
+        "foaf": str(FOAF),
+        "sh": str(SH),
+        "void": str(VOID),
+        "dcat": str(DCAT),
+    }
+)
+"""Prefix -> namespace IRI, for every prefix the project uses."""
+
+__all__ = [
+    "AIP",
+    "AIPG",
+    "DCAT",
+    "DCTERMS",
+    "FOAF",
+    "ID",
+    "ONTOLOGY_GRAPH",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "REFERENCE_GRAPH",
+    "SCHEMA",
+    "SH",
+    "SKOS",
+    "SRC",
+    "TIME",
+    "VOID",
+    "XSD",
+    "article_graph_iri",
+    "bind_prefixes",
+    "curie",
+    "expand_curie",
+    "sparql_prologue",
+]
+
+
+def article_graph_iri(stem: str) -> URIRef:
+    """The named-graph IRI of the article file ``graph/articles/<stem>.ttl``."""
+    return SRC[stem]
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind every project prefix on ``graph`` (replacing clashing bindings); returns it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def sparql_prologue() -> str:
+    """``PREFIX`` declarations for every project prefix, one per line."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def curie(iri: str) -> str:
+    """Shorten ``iri`` to ``prefix:local`` with the project prefixes, or return it as is.
+
+    The longest matching namespace wins; the local part must be non-empty and free of
+    ``/`` and ``#`` so that the result reads unambiguously.
+    """
+    best: tuple[str, str] | None = None
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
+            best = (prefix, namespace)
+    if best is None:
+        return str(iri)
+    local = iri[len(best[1]) :]
+    if not local or "/" in local or "#" in local:
+        return str(iri)
+    return f"{best[0]}:{local}"
+
+
+def expand_curie(text: str) -> URIRef | None:
+    """Expand ``prefix:local`` with the project prefixes; ``None`` if the prefix is unknown."""
+    prefix, sep, local = text.partition(":")
+    if not sep or prefix not in PREFIXES or local.startswith("//"):
+        return None
+    return URIRef(PREFIXES[prefix] + local)

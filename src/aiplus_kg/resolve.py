@@ -1,0 +1,83 @@
+"""Resolve what a user typed (an IRI, a prefixed name or a label) to one IRI."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from rdflib import Graph, Literal, URIRef
+
+from .errors import InputError
+from .graphs import LABEL_PROPERTIES, label, term_text
+from .namespaces import expand_curie
+
+__all__ = ["find_by_label", "is_known", "normalize_label", "resolve"]
+
+IRI_SCHEMES = ("http://", "https://", "urn:")
+
+
+def normalize_label(text: str) -> str:
+    """Fold case, Unicode form and runs of white space, so labels compare loosely."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def is_known(graph: Graph, iri: URIRef) -> bool:
+    """Whether ``iri`` occurs anywhere in ``graph`` (subject, predicate or object)."""
+    return (iri, None, None) in graph or (None, iri, None) in graph or (None, None, iri) in graph
+
+
+def find_by_label(graph: Graph, text: str) -> list[URIRef]:
+    """Every IRI one of whose labels (any language) equals ``text`` once normalized."""
+    wanted = normalize_label(text)
+    if not wanted:
+        return []
+    found: set[URIRef] = set()
+    for prop in LABEL_PROPERTIES:
+        for subject, value in graph.subject_objects(prop):
+            if (
+                isinstance(subject, URIRef)
+                and isinstance(value, Literal)
+                and normalize_label(str(value)) == wanted
+            ):
+                found.add(subject)
+    return sorted(found)
+
+
+def _as_iri(term: str) -> URIRef | None:
+    if term.startswith("<") and term.endswith(">") and len(term) > 2:
+        return URIRef(term[1:-1].strip())
+    if term.startswith(IRI_SCHEMES):
+        return URIRef(term)
+    return None
+
+
+def resolve(graph: Graph, term: str, *, must_exist: bool = True) -> URIRef:
+    """Resolve ``term`` against ``graph``.
+
+    ``term`` may be a full IRI (``https://...`` or ``<...>``), a prefixed name with a
+    project prefix (``id:huawei``, ``aip:Chip``) or a label (case-insensitive exact
+    match on ``rdfs:label``, ``skos:prefLabel`` or ``skos:altLabel``, any language).
+    With ``must_exist`` an IRI or prefixed name must occur in ``graph``. Raises
+    :class:`InputError` naming the term when nothing matches, or listing the
+    candidates when a label matches several entities.
+    """
+    text = term.strip()
+    if not text:
+        raise InputError("empty entity name")
+
+    iri = _as_iri(text)
+    if iri is not None:
+        if must_exist and not is_known(graph, iri):
+            raise InputError(f"unknown entity: {text}")
+        return iri
+
+    expanded = expand_curie(text)
+    if expanded is not None and (not must_exist or is_known(graph, expanded)):
+        return expanded
+
+    matches = find_by_label(graph, text)
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        listed = "; ".join(f"{term_text(m)} ({label(graph, m) or 'no label'})" for m in matches)
+        raise InputError(f"ambiguous entity {text!r}: matches {listed}")
+    raise InputError(f"unknown entity: {text!r} (no IRI, prefixed name or label matches)")

@@ -1,0 +1,18 @@
+"""Shared by the tests: fixture locations and an in-process CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from aiplus_kg.cli import cli
+
+DATA = Path(__file__).resolve().parent / "data"
+MINI = DATA / "mini"
+
+
+def run_cli(*args: str, root: Path | None = MINI) -> Result:
+    """Invoke ``aiplus [--root ROOT] ARGS`` in-process."""
+    argv = (["--root", str(root)] if root is not None else []) + list(args)
+    return CliRunner().invoke(cli, argv, catch_exceptions=False)

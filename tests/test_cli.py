@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import aiplus_kg.cli as cli_module
+from aiplus_kg import __version__
+from tests.support import MINI, run_cli
+
+
+def _python_m(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "aiplus_kg", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_version() -> None:
+    result = run_cli("--version", root=None)
+    assert result.exit_code == 0
+    assert result.stdout == f"aiplus, version {__version__}\n"
+
+
+def test_python_m_version() -> None:
+    proc = _python_m("--version")
+    assert proc.returncode == 0
+    assert proc.stdout == f"aiplus, version {__version__}\n"
+
+
+def test_help_documents_exit_codes() -> None:
+    result = run_cli("--help", root=None)
+    assert result.exit_code == 0
+    for line in ("0  success", "1  check failed", "2  bad input or usage", "3  internal error"):
+        assert line in result.stdout
+    for command in ("stats", "describe", "export", "fmt", "check"):
+        assert command in result.stdout
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    result = run_cli("stats", "--nope")
+    assert result.exit_code == 2
+    assert "No such option" in result.stderr
+    assert "Usage: aiplus stats" in result.stderr
+    result = run_cli("frobnicate")
+    assert result.exit_code == 2
+
+
+def test_check_ok() -> None:
+    result = run_cli("check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: ")
+
+
+def test_check_reports_each_inconsistency(mini_copy: Path) -> None:
+    article = mini_copy / "graph" / "articles" / "a-two.ttl"
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nid:li-qiang a aip:Chip .\n", encoding="utf-8"
+    )
+    result = run_cli("check", root=mini_copy)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[-1].endswith("found")
+    assert any(
+        line.startswith("inconsistent: ") and "Li Qiang (id:li-qiang)" in line for line in lines
+    )
+
+
+def test_missing_root() -> None:
+    result = run_cli("stats", root=MINI / "nope")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("aiplus: error: ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_missing_ontology(mini_copy: Path) -> None:
+    (mini_copy / "ontology" / "aiplus.ttl").unlink()
+    result = run_cli("stats", root=mini_copy)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("aiplus: error: ontology/aiplus.ttl: missing ontology file")
+
+
+@pytest.mark.parametrize("command", [["stats"], ["describe", "huawei"], ["check"]])
+def test_malformed_turtle_names_file_and_line(mini_copy: Path, command: list[str]) -> None:
+    bad = mini_copy / "graph" / "articles" / "a-one.ttl"
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    lines[7] = lines[7] + " oops"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli(*command, root=mini_copy)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("aiplus: error: graph/articles/a-one.ttl:")
+    location = result.stderr.split(": ")[2]
+    assert location.rsplit(":", 1)[1].isdigit()
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+
+
+def test_unexpected_exception_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(dataset: object) -> None:
+        raise ZeroDivisionError("division by zero\nsecond line")
+
+    monkeypatch.setattr(cli_module, "compute_stats", broken)
+    result = run_cli("stats")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "aiplus: error: internal error: ZeroDivisionError: division by zero second line\n"
+    )
+
+
+def test_real_entry_point_has_no_traceback(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    (root / "ontology").mkdir(parents=True)
+    (root / "graph" / "articles").mkdir(parents=True)
+    (root / "ontology" / "aiplus.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n")
+    (root / "graph" / "articles" / "x.ttl").write_text(
+        '<urn:a> <urn:b> "abc"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    )
+    proc = _python_m("--root", str(root), "stats")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == (
+        'aiplus: error: graph/articles/x.ttl:1: ill-typed literal "abc"'
+        "^^<http://www.w3.org/2001/XMLSchema#integer>\n"
+    )
+
+
+def test_env_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIPLUS_ROOT", str(MINI))
+    result = run_cli("stats", "--format", "json", root=None)
+    assert result.exit_code == 0
+    assert "src:a-one" in result.stdout

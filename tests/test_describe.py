@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+
+from aiplus_kg.describe import describe, render_text
+from aiplus_kg.loader import LoadedDataset
+from aiplus_kg.namespaces import ID
+from tests.support import run_cli
+
+
+def test_triple_level_hedge_with_article_and_source(loaded_mini: LoadedDataset) -> None:
+    desc = describe(loaded_mini.dataset, ID.huawei)
+    assert desc.name == "Huawei"
+    assert desc.labels["zh"] == ["华为"]
+    assert [t.text for t in desc.types] == ["company (aip:Company)"]
+    develops = next(g for g in desc.outgoing if g.label.startswith("develops"))
+    (value,) = develops.values
+    assert value.text == "Ascend 910C (id:ascend-910c)"
+    assert value.sources == ["src:a-one"]
+    (hedge,) = value.hedges
+    assert (hedge.label, hedge.level, hedge.source) == ("reported", "triple", "src:a-one")
+    assert hedge.according_to == ["Reuters (id:reuters)"]
+    assert hedge.notes == ["Reuters reports it; Huawei did not confirm."]
+
+
+def test_incoming_and_claim_links_hidden(loaded_mini: LoadedDataset) -> None:
+    desc = describe(loaded_mini.dataset, ID.huawei)
+    incoming = {g.label: [v.text for v in g.values] for g in desc.incoming}
+    assert incoming == {"partner of (aip:partnerOf)": ["SMIC (id:smic)"]}
+    # that claim uses aip:claimSubject/claimPredicate/claimObject
+    (value,) = desc.incoming[0].values
+    assert [(h.label, h.level, h.source) for h in value.hedges] == [
+        ("reported", "triple", "src:a-two")
+    ]
+
+
+def test_entity_level_hedge(loaded_mini: LoadedDataset) -> None:
+    desc = describe(loaded_mini.dataset, ID["ai-office"])
+    assert [(h.label, h.level, h.source) for h in desc.hedges] == [
+        ("proposed", "entity", "src:a-two")
+    ]
+    funding = next(g for g in desc.outgoing if "funding" in g.label)
+    assert funding.values[0].text == '[ schema:unitText "billion yuan"@en ; schema:value 10 ]'
+    # a value that is hedged as a whole carries its hedge where it is referred to
+    desc = describe(loaded_mini.dataset, ID["li-qiang"])
+    (led,) = desc.incoming
+    assert [h.label for h in led.values[0].hedges] == ["proposed"]
+
+
+def test_render_text(loaded_mini: LoadedDataset) -> None:
+    text = render_text(describe(loaded_mini.dataset, ID.huawei))
+    assert text.startswith("Huawei <https://w3id.org/aiplus/id/huawei>\n")
+    assert "Ascend 910C (id:ascend-910c)  [src:a-one]" in text
+    assert "hedge: reported (triple level, src:a-one), according to Reuters (id:reuters)" in text
+
+
+def test_cli_describe_by_label_and_json() -> None:
+    result = run_cli("describe", "huawei")
+    assert result.exit_code == 0, result.output
+    assert "reported" in result.stdout
+    result = run_cli("describe", "Bureau IA+", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["entity"] == str(ID["ai-office"])
+    assert data["hedges"][0]["label"] == "proposed"
+
+
+def test_cli_describe_unknown_and_ambiguous() -> None:
+    result = run_cli("describe", "Nokia")
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == "aiplus: error: unknown entity: 'Nokia' (no IRI, prefixed name or label matches)\n"
+    )
+    result = run_cli("describe", "Ascend")
+    assert result.exit_code == 2
+    assert "id:ascend-910c" in result.stderr
+    assert "id:ascend-brand" in result.stderr

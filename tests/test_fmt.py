@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+import aiplus_kg.fmt as fmt_module
+from aiplus_kg.errors import InputError, InternalError
+from aiplus_kg.fmt import (
+    check_files,
+    collect_targets,
+    format_files,
+    format_text,
+    is_excluded,
+    to_turtle,
+)
+from aiplus_kg.namespaces import AIP, ID, XSD
+from aiplus_kg.project import Project
+from tests.support import run_cli
+
+MESSY = """@prefix id: <https://w3id.org/aiplus/id/> .
+@prefix aip: <https://w3id.org/aiplus/ontology#> .
+@prefix ex: <http://example.org/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+# Header comment, kept.
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+# Kept too: it comes before the first statement.
+id:b aip:n "1200"^^xsd:decimal ; aip:m 3 ; ex:p ex:q .
+# a section comment, dropped
+id:a rdfs:label "A"@en, "a"@fr ; aip:x [ aip:y ( id:a id:b ) ] .
+"""
+
+
+def _parse(text: str) -> Graph:
+    return Graph().parse(data=text, format="turtle")
+
+
+def test_format_text_is_canonical_and_idempotent() -> None:
+    out = format_text(MESSY)
+    assert out.startswith(
+        "# Header comment, kept.\n# Kept too: it comes before the first statement.\n\nPREFIX aip: <"
+    )
+    assert "section comment" not in out
+    assert "PREFIX ex: <http://example.org/ns#>" in out
+    assert "PREFIX xsd:" in out
+    assert out.index("id:a\n") < out.index("id:b\n")
+    assert '"1200"^^xsd:decimal' in out
+    assert "aip:m 3 ;" in out
+    assert isomorphic(_parse(out), _parse(MESSY))
+    assert format_text(out) == out
+
+
+def test_only_used_prefixes_are_written() -> None:
+    out = to_turtle(
+        _parse("<https://w3id.org/aiplus/id/a> a <https://w3id.org/aiplus/ontology#C> .")
+    )
+    assert [line for line in out.splitlines() if line.startswith("PREFIX")] == [
+        "PREFIX aip: <https://w3id.org/aiplus/ontology#>",
+        "PREFIX id: <https://w3id.org/aiplus/id/>",
+    ]
+
+
+def test_mini_fixture_is_canonical(mini: Path) -> None:
+    project = Project(mini)
+    targets = collect_targets(project)
+    assert len(targets) == 5
+    assert check_files(targets, root=mini) == []
+
+
+def test_check_then_rewrite(mini_copy: Path) -> None:
+    article = mini_copy / "graph" / "articles" / "a-one.ttl"
+    before = _parse(article.read_text(encoding="utf-8"))
+    article.write_text(before.serialize(format="turtle"), encoding="utf-8")
+
+    result = run_cli("fmt", "--check", root=mini_copy)
+    assert result.exit_code == 1
+    assert "not canonical: graph/articles/a-one.ttl" in result.stdout
+    assert "a-two" not in result.stdout
+
+    result = run_cli("fmt", root=mini_copy)
+    assert result.exit_code == 0
+    assert "formatted: graph/articles/a-one.ttl" in result.stdout
+    assert isomorphic(_parse(article.read_text(encoding="utf-8")), before)
+
+    result = run_cli("fmt", "--check", root=mini_copy)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == "ok: 5 file(s) canonical\n"
+
+
+def test_explicit_paths_and_exclusions(mini_copy: Path) -> None:
+    project = Project(mini_copy)
+    invalid = mini_copy / "graph" / "articles" / "invalid-x.ttl"
+    invalid.write_text("this is not turtle", encoding="utf-8")
+    under_tests = mini_copy / "shapes" / "tests" / "case.ttl"
+    under_tests.parent.mkdir(parents=True)
+    under_tests.write_text("messy  <urn:a>  <urn:b>  <urn:c>.", encoding="utf-8")
+    assert is_excluded(invalid, mini_copy)
+    assert is_excluded(under_tests, mini_copy)
+    assert not is_excluded(mini_copy / "ontology" / "aiplus.ttl", mini_copy)
+    assert invalid not in collect_targets(project)
+    assert under_tests not in collect_targets(project)
+    assert collect_targets(project, [mini_copy / "graph" / "articles"]) == [
+        mini_copy / "graph" / "articles" / "a-one.ttl",
+        mini_copy / "graph" / "articles" / "a-two.ttl",
+    ]
+    assert collect_targets(project, [invalid]) == []
+    result = run_cli("fmt", "--check", str(mini_copy / "graph"), root=mini_copy)
+    assert result.exit_code == 0, result.output
+
+
+def test_missing_path_is_an_input_error(mini_copy: Path) -> None:
+    with pytest.raises(InputError, match=r"nope\.ttl: no such file"):
+        collect_targets(Project(mini_copy), [mini_copy / "nope.ttl"])
+    result = run_cli("fmt", str(mini_copy / "nope.ttl"), root=mini_copy)
+    assert result.exit_code == 2
+
+
+def test_malformed_file_is_reported_with_its_line(mini_copy: Path) -> None:
+    bad = mini_copy / "shapes" / "broken.ttl"
+    bad.parent.mkdir(exist_ok=True)
+    bad.write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> .\n", encoding="utf-8")
+    result = run_cli("fmt", "--check", root=mini_copy)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("aiplus: error: shapes/broken.ttl:2: syntax error")
+    assert bad.read_text(encoding="utf-8").startswith("<urn:a>")
+
+
+def test_refuses_to_write_a_different_graph(
+    mini_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = mini_copy / "graph" / "articles" / "a-two.ttl"
+    original = article.read_bytes()
+    monkeypatch.setattr(fmt_module, "_canonical_text", lambda text, graph: "")
+    with pytest.raises(InternalError, match="would change the graph"):
+        format_files([article], root=mini_copy)
+    assert article.read_bytes() == original
+
+
+def test_rewrite_keeps_permissions(mini_copy: Path) -> None:
+    article = mini_copy / "graph" / "articles" / "a-two.ttl"
+    article.write_text(_parse(article.read_text(encoding="utf-8")).serialize(format="nt"))
+    article.chmod(0o640)
+    assert format_files([article], root=mini_copy) == [article]
+    assert article.stat().st_mode & 0o777 == 0o640
+    assert not [p for p in article.parent.iterdir() if p.name.startswith(".")]
+
+
+# --- property: any graph formats to text that parses back to the same graph -------------
+
+_names = st.sampled_from(["a", "b", "c-d", "e_f", "000-abc", "x1"])
+_iris = st.one_of(
+    _names.map(lambda n: ID[n]),
+    _names.map(lambda n: AIP[n]),
+    _names.map(lambda n: URIRef(f"http://example.org/other/{n}")),
+)
+_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    max_size=20,
+)
+_literals = st.one_of(
+    _text.map(Literal),
+    st.tuples(_text, st.sampled_from(["en", "fr", "zh"])).map(lambda t: Literal(t[0], lang=t[1])),
+    st.integers(-(10**6), 10**6).map(Literal),
+    st.sampled_from(["1200", "1200.50", "-0.5", "3"]).map(
+        lambda v: Literal(v, datatype=XSD.decimal)
+    ),
+    st.sampled_from(["2025-08-26", "2024-02-29"]).map(lambda v: Literal(v, datatype=XSD.date)),
+    st.booleans().map(Literal),
+)
+_bnodes = st.sampled_from([BNode("x1"), BNode("x2"), BNode("x3")])
+_triples = st.tuples(st.one_of(_iris, _bnodes), _iris, st.one_of(_iris, _bnodes, _literals))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_triples, max_size=12))
+def test_format_round_trip(triples: list[tuple[object, object, object]]) -> None:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)  # type: ignore[arg-type]
+    text = to_turtle(graph)
+    again = _parse(text)
+    assert isomorphic(again, graph)
+    assert to_turtle(again) == text
+
+
+def test_copies_of_the_same_file_format_identically(mini: Path, tmp_path: Path) -> None:
+    first = tmp_path / "one.ttl"
+    second = tmp_path / "two.ttl"
+    shutil.copy(mini / "ontology" / "aiplus.ttl", first)
+    second.write_text(_parse(first.read_text(encoding="utf-8")).serialize(format="turtle"))
+    format_files([first, second])
+    body = first.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    assert body == second.read_text(encoding="utf-8")

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+
+from aiplus_kg.errors import InputError
+from aiplus_kg.loader import LoadedDataset, load, load_extra, parse_turtle
+from aiplus_kg.namespaces import AIP, ID, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SRC
+
+
+def test_one_named_graph_per_file_kind(loaded_mini: LoadedDataset, mini: Path) -> None:
+    files = loaded_mini.files
+    assert set(files) == {ONTOLOGY_GRAPH, REFERENCE_GRAPH, SRC["a-one"], SRC["a-two"]}
+    assert files[ONTOLOGY_GRAPH] == (mini / "ontology" / "aiplus.ttl",)
+    assert [p.name for p in files[REFERENCE_GRAPH]] == ["entities.ttl", "sources.ttl"]
+    assert files[SRC["a-one"]] == (mini / "graph" / "articles" / "a-one.ttl",)
+    assert loaded_mini.article_graphs == [SRC["a-one"], SRC["a-two"]]
+
+
+def test_graph_contents_match_files(loaded_mini: LoadedDataset, mini: Path) -> None:
+    for iri, paths in loaded_mini.files.items():
+        expected = Graph()
+        for path in paths:
+            expected.parse(path, format="turtle")
+        assert isomorphic(loaded_mini.graph(iri), expected), iri
+
+
+def test_default_graph_is_the_union(loaded_mini: LoadedDataset) -> None:
+    dataset = loaded_mini.dataset
+    # a-one states the fact, the reference graph types the entity
+    assert (ID.huawei, AIP.develops, ID["ascend-910c"]) in dataset
+    assert (ID.huawei, None, AIP.Company) in dataset
+    assert (ID.huawei, AIP.develops, None) not in loaded_mini.graph(SRC["a-two"])
+    rows = dataset.query(
+        "SELECT ?x WHERE { ?x <https://w3id.org/aiplus/ontology#develops> ?chip . "
+        "?chip a <https://w3id.org/aiplus/ontology#Chip> }"
+    )
+    assert [row[0] for row in rows] == [ID.huawei]
+
+
+def test_missing_ontology(mini_copy: Path) -> None:
+    (mini_copy / "ontology" / "aiplus.ttl").unlink()
+    with pytest.raises(InputError, match=r"^ontology/aiplus\.ttl: missing ontology file"):
+        load(mini_copy)
+
+
+def test_no_articles(mini_copy: Path) -> None:
+    shutil.rmtree(mini_copy / "graph" / "articles")
+    with pytest.raises(InputError, match=r"^graph/articles: no article files"):
+        load(mini_copy)
+
+
+def test_syntax_error_names_file_and_line(mini_copy: Path) -> None:
+    bad = mini_copy / "graph" / "articles" / "a-bad.ttl"
+    bad.write_text(
+        "@prefix id: <https://w3id.org/aiplus/id/> .\n\nid:a id:b id:c .\nid:a id:b id:c id:d .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"^graph/articles/a-bad\.ttl:4: syntax error") as info:
+        load(mini_copy)
+    assert info.value.exit_code == 2
+    assert "\n" not in str(info.value)
+
+
+def test_unbound_prefix(mini_copy: Path) -> None:
+    bad = mini_copy / "graph" / "reference" / "extra.ttl"
+    bad.write_text("\n\nnope:a nope:b nope:c .\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"graph/reference/extra\.ttl:3: .*nope"):
+        load(mini_copy)
+
+
+def test_ill_typed_literal(mini_copy: Path) -> None:
+    bad = mini_copy / "graph" / "articles" / "a-one.ttl"
+    text = bad.read_text(encoding="utf-8").replace('"2025-08-20"', '"not a date"')
+    bad.write_text(text, encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "not a date" in t)
+    with pytest.raises(InputError, match=rf"a-one\.ttl:{line}: ill-typed literal \"not a date\""):
+        load(mini_copy)
+
+
+def test_not_utf8(mini_copy: Path) -> None:
+    bad = mini_copy / "graph" / "articles" / "a-two.ttl"
+    bad.write_bytes(b"# ok\n# ok\n\xff\xfe\n")
+    with pytest.raises(InputError, match=r"a-two\.ttl:3: not valid UTF-8"):
+        load(mini_copy)
+
+
+def test_parse_turtle_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        parse_turtle(tmp_path / "absent.ttl", display="absent.ttl")
+
+
+def test_load_extra_adds_and_replaces(mini_copy: Path, tmp_path: Path) -> None:
+    loaded = load(mini_copy)
+    new = tmp_path / "a-three.ttl"
+    new.write_text(
+        "@prefix id: <https://w3id.org/aiplus/id/> .\n"
+        "@prefix aip: <https://w3id.org/aiplus/ontology#> .\n"
+        "id:smic aip:develops id:ascend-910c .\n",
+        encoding="utf-8",
+    )
+    replacement = tmp_path / "a-one.ttl"
+    replacement.write_text("<https://w3id.org/aiplus/id/x> a <urn:y> .\n", encoding="utf-8")
+    added = load_extra(loaded, [new, replacement])
+    assert added == [SRC["a-three"], SRC["a-one"]]
+    assert (ID.smic, AIP.develops, ID["ascend-910c"]) in loaded.graph(SRC["a-three"])
+    assert len(loaded.graph(SRC["a-one"])) == 1
+    assert (ID.x, None, URIRef("urn:y")) in loaded.dataset
+    assert loaded.files[SRC["a-one"]] == (replacement,)
+    assert SRC["a-three"] in loaded.article_graphs

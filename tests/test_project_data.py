@@ -1,0 +1,68 @@
+"""Checks on the project's own data (ontology/, graph/), not on test fixtures.
+
+They are skipped while ``ontology/aiplus.ttl`` does not exist yet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from aiplus_kg.export import serialize
+from aiplus_kg.loader import LoadedDataset, load
+from aiplus_kg.namespaces import ONTOLOGY_GRAPH, RDFS, REFERENCE_GRAPH, article_graph_iri
+from aiplus_kg.project import Project
+from aiplus_kg.reasoning import inconsistencies
+from tests.support import run_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(
+    not (ROOT / "ontology" / "aiplus.ttl").is_file(),
+    reason="the project data (ontology/aiplus.ttl) is not there yet",
+)
+
+
+@pytest.fixture(scope="module")
+def project_data() -> LoadedDataset:
+    return load(ROOT)
+
+
+def test_every_article_file_is_a_named_graph(project_data: LoadedDataset) -> None:
+    stems = [p.stem for p in Project(ROOT).article_files()]
+    assert stems
+    assert project_data.article_graphs == sorted(article_graph_iri(s) for s in stems)
+
+
+def test_every_article_has_a_source_entry(project_data: LoadedDataset) -> None:
+    reference = project_data.graph(REFERENCE_GRAPH)
+    missing = [
+        str(iri) for iri in project_data.article_graphs if (iri, RDFS.label, None) not in reference
+    ]
+    assert missing == [], "add these sources to graph/reference/sources.ttl"
+
+
+def test_owl_rl_closure_is_consistent(project_data: LoadedDataset) -> None:
+    assert inconsistencies(project_data.dataset) == []
+
+
+def test_stats_runs() -> None:
+    result = run_cli("stats", root=ROOT)
+    assert result.exit_code == 0, result.output
+    assert "Facts per article" in result.stdout
+
+
+def test_files_are_canonical() -> None:
+    result = run_cli("fmt", "--check", root=ROOT)
+    assert result.exit_code == 0, result.stdout + result.stderr
+
+
+def test_nq_export_has_one_named_graph_per_article(project_data: LoadedDataset) -> None:
+    parsed = Dataset()
+    parsed.parse(data=serialize(project_data.dataset, "nq"), format="nquads")
+    names = {g.identifier for g in parsed.graphs() if len(g)}
+    expected = {article_graph_iri(p.stem) for p in Project(ROOT).article_files()}
+    assert names - {ONTOLOGY_GRAPH, REFERENCE_GRAPH} == expected
+    assert ONTOLOGY_GRAPH in names
