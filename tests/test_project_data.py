@@ -1,7 +1,4 @@
-"""Checks on the project's own data (ontology/, graph/), not on test fixtures.
-
-They are skipped while ``ontology/aiplus.ttl`` does not exist yet.
-"""
+"""Checks on the project's own data (ontology/, graph/), not on test fixtures."""
 
 from __future__ import annotations
 
@@ -18,12 +15,6 @@ from aiplus_kg.reasoning import inconsistencies
 from tests.support import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
-
-pytestmark = pytest.mark.skipif(
-    not (ROOT / "ontology" / "aiplus.ttl").is_file(),
-    reason="the project data (ontology/aiplus.ttl) is not there yet",
-)
-
 
 @pytest.fixture(scope="module")
 def project_data() -> LoadedDataset:

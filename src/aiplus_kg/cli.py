@@ -17,12 +17,14 @@ from .describe import render_text as render_description
 from .errors import AiplusError
 from .export import FORMATS, export
 from .fmt import check_files, collect_targets, format_files
-from .loader import LoadedDataset, load_project
+from .loader import LoadedDataset, load_extra, load_project
 from .project import Project, display_path, find_project
 from .reasoning import inconsistencies
 from .resolve import resolve
 from .stats import compute_stats
 from .stats import render_text as render_stats
+from .validation import render_text as render_validation
+from .validation import validate as run_validation
 
 __all__ = ["cli", "main"]
 
@@ -189,6 +191,58 @@ def check(ctx: click.Context) -> None:
         ctx.exit(1)
     graphs = len(loaded.files)
     click.echo(f"ok: {len(loaded.dataset)} triples in {graphs} graphs, OWL RL closure consistent")
+
+
+VALIDATE_EXIT_CODES = """\b
+Exit codes:
+  0  the data conforms (warnings allowed, unless --strict)
+  1  violations found (or warnings, with --strict)
+  2  bad input or usage (unreadable file, parse error with file:line, unknown option)
+  3  internal error"""
+
+
+@cli.command(epilog=VALIDATE_EXIT_CODES)
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--no-inference",
+    is_flag=True,
+    help="Validate the asserted triples only, not their OWL RL closure.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "ttl", "json"]),
+    default="text",
+    show_default=True,
+    help="text: grouped by entity; ttl: the SHACL validation report; json: the findings.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    no_inference: bool,
+    output_format: str,
+    strict: bool,
+) -> None:
+    """Check the graph against the SHACL shapes of shapes/.
+
+    With no FILES, validates the project's graph. With FILES, validates a contributor's
+    Turtle files in the context of the project: each file replaces (or adds) the article
+    graph named after its stem, and the project's ontology, reference data and shapes apply.
+    """
+    loaded = _load(ctx)
+    if files:
+        load_extra(loaded, files)
+    report = run_validation(loaded, inference=not no_inference)
+    if output_format == "ttl":
+        click.echo(report.graph.serialize(format="turtle"), nl=False)
+    elif output_format == "json":
+        _emit_json(report.to_dict(strict=strict))
+    else:
+        click.echo(render_validation(report, strict=strict))
+    if not report.conforms(strict=strict):
+        ctx.exit(1)
 
 
 def _quiet_libraries() -> None:
