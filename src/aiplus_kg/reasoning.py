@@ -20,9 +20,9 @@ from rdflib import Graph, Literal, URIRef
 from .graphs import display, union_graph
 from .namespaces import RDF
 
-__all__ = ["closure", "closure_with_errors", "inconsistencies"]
+__all__ = ["IRI_IN_TEXT", "closure", "closure_with_errors", "inconsistencies", "readable"]
 
-_IRI = re.compile(r"(?:https?://|urn:)[^\s,()'\"<>]+")
+IRI_IN_TEXT = re.compile(r"(?:https?://|urn:)[^\s,()'\"<>]+")
 
 
 def closure_with_errors(graph: Graph) -> tuple[Graph, list[str]]:
@@ -48,8 +48,9 @@ def closure(graph: Graph) -> Graph:
     return closure_with_errors(graph)[0]
 
 
-def _readable(message: str, graph: Graph) -> str:
-    return _IRI.sub(lambda m: display(graph, URIRef(m.group(0))), message)
+def readable(message: str, graph: Graph) -> str:
+    """``message`` with each bare IRI written as ``Label (curie)``."""
+    return IRI_IN_TEXT.sub(lambda m: display(graph, URIRef(m.group(0))), message)
 
 
 def inconsistencies(graph: Graph) -> list[str]:
@@ -60,5 +61,5 @@ def inconsistencies(graph: Graph) -> list[str]:
     (id:huawei)``. An empty list means the closure is consistent.
     """
     expanded, messages = closure_with_errors(graph)
-    readable = {_readable(m, expanded) for m in messages}
+    readable = {readable(m, expanded) for m in messages}
     return sorted(readable)

@@ -20,8 +20,8 @@ from rdflib import BNode, Graph, Literal, Node, URIRef
 from .errors import InputError, InternalError
 from .graphs import display, union_graph
 from .loader import LoadedDataset, parse_turtle
-from .namespaces import OWL, SH, bind_prefixes
-from .reasoning import closure
+from .namespaces import ID, ONTOLOGY_IRI, OWL, SH, bind_prefixes
+from .reasoning import IRI_IN_TEXT, closure_with_errors, readable
 
 __all__ = [
     "SEVERITIES",
@@ -34,6 +34,9 @@ __all__ = [
 ]
 
 SEVERITIES = ("Violation", "Warning", "Info")
+
+ASSERTED = URIRef("https://w3id.org/aiplus/shapes#checksAssertedTriples")
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 _RESULTS = """
 SELECT ?result ?focus ?path ?value ?message ?severity ?shape ?component WHERE {
@@ -117,37 +120,104 @@ def load_shapes(files: Iterable[Path], display_path: object = str) -> Graph:
 
 def data_graph(loaded: LoadedDataset, *, inference: bool = True) -> Graph:
     """The graph the shapes are checked against: the union, or its cleaned OWL RL closure."""
-    graph = closure(loaded.dataset) if inference else union_graph(loaded.dataset)
-    if inference:
-        noise = [
-            (s, p, o) for s, p, o in graph if isinstance(s, Literal) or (p == OWL.sameAs and s == o)
-        ]
-        for triple in noise:
-            graph.remove(triple)
-    return bind_prefixes(graph)
+    return _data_graph(loaded, inference)[0]
+
+
+def _data_graph(loaded: LoadedDataset, inference: bool) -> tuple[Graph, list[str]]:
+    if not inference:
+        return bind_prefixes(union_graph(loaded.dataset)), []
+    graph, errors = closure_with_errors(loaded.dataset)
+    noise = [
+        (s, p, o) for s, p, o in graph if isinstance(s, Literal) or (p == OWL.sameAs and s == o)
+    ]
+    for triple in noise:
+        graph.remove(triple)
+    return bind_prefixes(graph), errors
+
+
+def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
+    """The shapes for the closure and those for the asserted triples.
+
+    A shape marked ``aips:checksAssertedTriples true`` checks what the files say (declared
+    terms, types, datatypes): it runs on the asserted union, where inferred types cannot
+    hide a missing one. Each graph keeps every shape, with the other kind's targeted
+    shapes switched off by ``sh:deactivated``, so shared shapes reached by ``sh:node``
+    stay active in both.
+    """
+    marked = {s for s, _, o in shapes.triples((None, ASSERTED, None)) if o.toPython() is True}
+    targeted = {s for prop in TARGETS for s in shapes.subjects(prop, None) if isinstance(s, URIRef)}
+    on_closure, on_asserted = Graph(), Graph()
+    for graph, off in ((on_closure, marked), (on_asserted, targeted - marked)):
+        for triple in shapes:
+            graph.add(triple)
+        for shape in off:
+            graph.add((shape, SH.deactivated, Literal(True)))
+        bind_prefixes(graph)
+    return on_closure, on_asserted
+
+
+def _run(data: Graph, shapes: Graph) -> Graph:
+    try:
+        _, report_graph, _ = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        )
+    except Exception as exc:  # pyshacl raises its own errors for broken shapes
+        raise InternalError(f"SHACL engine failed: {' '.join(str(exc).split())}") from exc
+    return report_graph
 
 
 def validate(
     loaded: LoadedDataset, shapes: Graph | None = None, *, inference: bool = True
 ) -> Report:
-    """Validate ``loaded`` against ``shapes`` (default: the project's ``shapes/*.ttl``)."""
+    """Validate ``loaded`` against ``shapes`` (default: the project's ``shapes/*.ttl``).
+
+    With ``inference``, the OWL RL closure is checked too: its inconsistencies (a member
+    of two disjoint classes, say a person used where the ontology's range wants an
+    organisation) are violations, and the shapes not marked as checking asserted
+    triples run on the closure.
+    """
     if shapes is None:
         if loaded.project is None:
             raise InputError("no project to take the shapes from")
         shapes = load_shapes(loaded.project.shape_files(), loaded.display)
-    data = data_graph(loaded, inference=inference)
-    try:
-        _, report_graph, _ = pyshacl.validate(
-            data,
-            shacl_graph=shapes,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
+    asserted = data_graph(loaded, inference=False)
+    findings: list[Finding] = []
+    if inference:
+        on_closure, on_asserted = split_shapes(shapes)
+        data, errors = _data_graph(loaded, True)
+        report_graph = _run(data, on_closure)
+        findings.extend(_findings(loaded, data, report_graph))
+        findings.extend(_inconsistency_findings(loaded, data, errors))
+        asserted_report = _run(asserted, on_asserted)
+        findings.extend(_findings(loaded, asserted, asserted_report))
+        for triple in asserted_report:
+            report_graph.add(triple)
+    else:
+        report_graph = _run(asserted, shapes)
+        findings.extend(_findings(loaded, asserted, report_graph))
+    return Report(sorted(set(findings), key=_sort_key), report_graph, inference)
+
+
+def _inconsistency_findings(
+    loaded: LoadedDataset, data: Graph, errors: list[str]
+) -> Iterable[Finding]:
+    """owlrl's inconsistencies as violations, focused on the entity they name."""
+    locator = _Locator(loaded)
+    for message in errors:
+        iris = [URIRef(m) for m in IRI_IN_TEXT.findall(message)]
+        entities = [i for i in iris if str(i).startswith(str(ID))] or iris
+        focus = entities[-1] if entities else URIRef(str(ONTOLOGY_IRI))
+        yield Finding(
+            severity="Violation",
+            focus=str(focus),
+            focus_label=_text(data, focus),
+            path="",
+            value="",
+            message="OWL RL inconsistency: " + readable(message, data),
+            shape="owl-rl",
+            component="OWLRLConsistency",
+            files=locator.files(focus, None, None),
         )
-    except Exception as exc:  # pyshacl raises its own errors for broken shapes
-        raise InternalError(f"SHACL engine failed: {' '.join(str(exc).split())}") from exc
-    findings = sorted(_findings(loaded, data, report_graph), key=_sort_key)
-    return Report(findings, report_graph, inference)
 
 
 def _sort_key(finding: Finding) -> tuple[str, str, int, str, str]:
@@ -234,7 +304,7 @@ def _findings(loaded: LoadedDataset, data: Graph, report: Graph) -> Iterable[Fin
             focus_label=_text(data, focus),
             path=_text(report, path),
             value=_text(data, value),
-            message=str(row.message or ""),  # type: ignore[union-attr]
+            message=readable(str(row.message or ""), data),  # type: ignore[union-attr]
             shape=_text(report, row.shape),  # type: ignore[union-attr]
             component=str(row.component).rsplit("#", 1)[-1],  # type: ignore[union-attr]
             files=locator.files(focus, path, value),
