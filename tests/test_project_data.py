@@ -16,6 +16,7 @@ from tests.support import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 @pytest.fixture(scope="module")
 def project_data() -> LoadedDataset:
     return load(ROOT)

@@ -17,10 +17,24 @@ from .describe import render_text as render_description
 from .errors import AiplusError
 from .export import FORMATS, export
 from .fmt import check_files, collect_targets, format_files
-from .loader import LoadedDataset, load_extra, load_project
+from .loader import LoadedDataset, load_extra, load_project, read_text
+from .paths import DEFAULT_MAX_HOPS, shortest_paths
+from .paths import render_text as render_paths
 from .project import Project, display_path, find_project
+from .queries import (
+    bind_parameters,
+    catalogue_dict,
+    load_catalogue,
+    load_named,
+    parse_assignments,
+    render_catalogue,
+    run_bound,
+    run_text,
+)
 from .reasoning import inconsistencies
 from .resolve import resolve
+from .results import FORMATS as RESULT_FORMATS
+from .results import Results, serialize_results
 from .stats import compute_stats
 from .stats import render_text as render_stats
 from .validation import render_text as render_validation
@@ -31,7 +45,7 @@ __all__ = ["cli", "main"]
 EXIT_CODES = """\b
 Exit codes:
   0  success
-  1  check failed (inconsistency, files not in canonical form)
+  1  check failed (inconsistency, files not in canonical form; no chain for path)
   2  bad input or usage (missing or malformed file, unknown entity, bad option)
   3  internal error"""
 
@@ -243,6 +257,137 @@ def validate(
         click.echo(render_validation(report, strict=strict))
     if not report.conforms(strict=strict):
         ctx.exit(1)
+
+
+results_format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(RESULT_FORMATS)),
+    default="table",
+    show_default=True,
+    help="table: labels instead of IRIs; csv, tsv, json, xml: the W3C SPARQL 1.1 results formats.",
+)
+limit_option = click.option(
+    "--limit", type=click.IntRange(min=0), default=None, help="Write at most N rows."
+)
+iris_option = click.option(
+    "--iris", is_flag=True, help="Table: show IRIs (as prefixed names) instead of labels."
+)
+
+
+def _emit_results(
+    loaded: LoadedDataset,
+    results: Results,
+    output_format: str,
+    iris: bool,
+    fixed: dict[str, Any] | None = None,
+) -> None:
+    data = serialize_results(results, output_format, loaded.dataset, iris=iris, fixed=fixed)
+    stream = click.get_binary_stream("stdout")
+    stream.write(data)
+    stream.flush()
+
+
+@cli.command(name="queries", epilog=EXIT_CODES)
+@format_option
+@click.pass_context
+def queries_command(ctx: click.Context, output_format: str) -> None:
+    """List the saved queries (queries/*.rq): name, summary, parameters and defaults."""
+    catalogue = load_catalogue(_project(ctx))
+    if output_format == "json":
+        _emit_json(catalogue_dict(catalogue))
+    else:
+        click.echo(render_catalogue(catalogue), nl=False)
+
+
+@cli.command(name="query", epilog=EXIT_CODES)
+@click.argument("name")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value: an IRI, a prefixed name or a label (repeatable).",
+)
+@results_format_option
+@limit_option
+@iris_option
+@click.pass_context
+def query_command(
+    ctx: click.Context,
+    name: str,
+    params: tuple[str, ...],
+    output_format: str,
+    limit: int | None,
+    iris: bool,
+) -> None:
+    """Run the saved query NAME (see: aiplus queries)."""
+    saved = load_named(_project(ctx), name)
+    given = parse_assignments(params)
+    loaded = _load(ctx)
+    bindings = bind_parameters(loaded.dataset, saved, given)
+    results = run_bound(loaded.dataset, saved, bindings).limited(limit)
+    _emit_results(loaded, results, output_format, iris, fixed=bindings)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@results_format_option
+@limit_option
+@iris_option
+@click.pass_context
+def sparql(
+    ctx: click.Context, file: Path, output_format: str, limit: int | None, iris: bool
+) -> None:
+    """Run a read-only SPARQL query from FILE (- for standard input).
+
+    SELECT and ASK only; the project prefixes (aip:, id:, src:, ...) are declared.
+    Updates, LOAD, SERVICE, and FROM or FROM NAMED of anything but the dataset's own
+    graphs are refused: a query never reaches the network or the file system.
+    """
+    if str(file) == "-":
+        text, shown = click.get_text_stream("stdin").read(), "<stdin>"
+    else:
+        shown = display_path(file, _project(ctx).root)
+        text = read_text(file, display=shown)
+    loaded = _load(ctx)
+    results = run_text(loaded.dataset, text, display=shown).limited(limit)
+    _emit_results(loaded, results, output_format, iris)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("start")
+@click.argument("end")
+@click.option(
+    "--max-hops",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_HOPS,
+    show_default=True,
+    help="The longest chain to look for, in links.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Chains shown."
+)
+@format_option
+@click.pass_context
+def path(
+    ctx: click.Context, start: str, end: str, max_hops: int, limit: int, output_format: str
+) -> None:
+    """Show the shortest relationship chains between two entities.
+
+    START and END are labels, prefixed names or IRIs. Each link shows its property,
+    its direction, its hedges and the articles stating it. Exits with 1 when no chain
+    of at most --max-hops links exists.
+    """
+    dataset = _load(ctx).dataset
+    result = shortest_paths(
+        dataset, resolve(dataset, start), resolve(dataset, end), max_hops=max_hops, max_chains=limit
+    )
+    if output_format == "json":
+        _emit_json(result.to_dict())
+    else:
+        click.echo(render_paths(result), nl=False)
 
 
 def _quiet_libraries() -> None:

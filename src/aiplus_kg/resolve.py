@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 
 from rdflib import Graph, Literal, URIRef
@@ -10,7 +11,7 @@ from .errors import InputError
 from .graphs import LABEL_PROPERTIES, label, term_text
 from .namespaces import expand_curie
 
-__all__ = ["find_by_label", "is_known", "normalize_label", "resolve"]
+__all__ = ["close_labels", "find_by_label", "is_known", "normalize_label", "resolve"]
 
 IRI_SCHEMES = ("http://", "https://", "urn:")
 
@@ -40,6 +41,27 @@ def find_by_label(graph: Graph, text: str) -> list[URIRef]:
             ):
                 found.add(subject)
     return sorted(found)
+
+
+def close_labels(graph: Graph, text: str, limit: int = 5) -> list[URIRef]:
+    """IRIs whose labels come close to ``text`` (a typo, a part of the label), best first."""
+    wanted = normalize_label(text)
+    if not wanted:
+        return []
+    by_label: dict[str, set[URIRef]] = {}
+    for prop in LABEL_PROPERTIES:
+        for subject, value in graph.subject_objects(prop):
+            if isinstance(subject, URIRef) and isinstance(value, Literal):
+                by_label.setdefault(normalize_label(str(value)), set()).add(subject)
+    ranked = difflib.get_close_matches(wanted, list(by_label), n=limit, cutoff=0.75)
+    if len(wanted) >= 3:
+        ranked += sorted(k for k in by_label if wanted in k and k not in ranked)
+    found: list[URIRef] = []
+    for key in ranked:
+        for iri in sorted(by_label[key]):
+            if iri not in found:
+                found.append(iri)
+    return found[:limit]
 
 
 def _as_iri(term: str) -> URIRef | None:
@@ -80,4 +102,9 @@ def resolve(graph: Graph, term: str, *, must_exist: bool = True) -> URIRef:
     if len(matches) > 1:
         listed = "; ".join(f"{term_text(m)} ({label(graph, m) or 'no label'})" for m in matches)
         raise InputError(f"ambiguous entity {text!r}: matches {listed}")
-    raise InputError(f"unknown entity: {text!r} (no IRI, prefixed name or label matches)")
+    message = f"unknown entity: {text!r} (no IRI, prefixed name or label matches)"
+    close = close_labels(graph, text)
+    if close:
+        listed = "; ".join(f"{term_text(c)} ({label(graph, c) or 'no label'})" for c in close)
+        message += f"; close: {listed}"
+    raise InputError(message)
