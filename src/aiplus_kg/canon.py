@@ -49,4 +49,6 @@ def _has_bnode(triple: tuple[Node, Node, Node]) -> bool:
 def ntriples_lines(graph: Graph) -> list[str]:
     """The N-Triples lines of ``graph`` (canonical blank nodes assumed), sorted, unique."""
     text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return sorted({line for line in text.splitlines() if line.strip()})
+    # split on LF only: str.splitlines would also cut at U+2028, U+0085, ... that
+    # N-Triples writes unescaped inside literals
+    return sorted({line for line in text.split("\n") if line.strip()})

@@ -1,0 +1,158 @@
+"""Bind a query's parameters in its text, for an engine that takes text only.
+
+Locally, a saved query's parameters are pre-bound with rdflib's ``initBindings``:
+every pattern, ``FILTER`` and ``BIND`` of the query sees them. A remote endpoint only
+takes text, and where the values go in the text matters: a ``VALUES`` block appended
+after the query (what rdflib's ``SPARQLStore`` does) is joined after the ``WHERE``
+pattern, its filters and its aggregates have run, so ``FILTER(CONTAINS(?label,
+?_text))`` sees an unbound ``?_text`` and the results change.
+
+:func:`bind_values` instead puts a ``VALUES`` block at the start of the outermost
+``WHERE`` group::
+
+    SELECT ?_chip_iri ?model WHERE { VALUES (?_chip_iri) { (<https://...>) } ... }
+
+which joins the values with everything the group holds, so each pattern, filter,
+``BIND``, ``OPTIONAL`` and ``MINUS`` of the group sees them. (A ``WHERE`` that is a
+bare subquery, ``{ SELECT ... }``, is wrapped: ``{ VALUES ... { SELECT ... } }``.)
+The values are written as N-Triples terms, so no value can change what the query
+does. The rewritten text is parsed again to check that the block landed there.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Mapping
+
+from pyparsing import ParseException
+from rdflib import Literal, URIRef
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node
+
+from .errors import InputError, InternalError
+
+__all__ = ["bind_values", "sparql_term", "values_block"]
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      | '''(?:[^'\\]|\\.|'(?!''))*'''
+      | "(?:[^"\\\n\r]|\\.)*"
+      | '(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<open>\{)
+  | (?P<close>\})
+  | (?P<lparen>\()
+  | (?P<rparen>\))
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_PARSE_LOCK = threading.Lock()
+"""rdflib's query parser (pyparsing) is not thread-safe: one parse at a time."""
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+
+
+def sparql_term(node: Node) -> str:
+    """``node`` in N-Triples syntax, which SPARQL reads as the same term."""
+    if isinstance(node, URIRef):
+        if _IRI_FORBIDDEN.search(str(node)):
+            raise InputError(f"cannot send the IRI <{node}>: it holds a character IRIs may not")
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        text = '"' + "".join(_ESCAPES.get(c, c) for c in str(node)) + '"'
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype is not None:
+            return f"{text}^^{sparql_term(node.datatype)}"
+        return text
+    raise InputError(f"cannot send {node.n3()} to an endpoint: only IRIs and literals can be bound")
+
+
+def values_block(bindings: Mapping[str, Node]) -> str:
+    """``VALUES (?a ?b) { (<x> "y") }`` for one row of bindings."""
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(sparql_term(term) for term in bindings.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+def _tokens(text: str) -> Iterator[tuple[str, int, int]]:
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind not in ("space", "comment"):
+            yield kind, match.start(), match.end()
+
+
+def _where_group(text: str) -> tuple[int, int, bool]:
+    """The offsets of the braces of the outermost ``WHERE`` group, and whether the
+    group is a bare subquery. The group is the first ``{`` outside parentheses: the
+    prologue has none, and a ``SELECT`` expression keeps its braces in parentheses."""
+    depth = 0
+    tokens = _tokens(text)
+    for kind, start, _end in tokens:
+        if kind == "lparen":
+            depth += 1
+        elif kind == "rparen":
+            depth -= 1
+        elif kind == "open" and depth == 0:
+            opening = start
+            break
+    else:
+        raise InternalError("no WHERE group found in the query")
+    braces = 1
+    first: tuple[str, str] | None = None
+    for kind, start, end in tokens:
+        if first is None:
+            first = (kind, text[start:end].upper())
+        if kind == "open":
+            braces += 1
+        elif kind == "close":
+            braces -= 1
+            if braces == 0:
+                return opening, start, first == ("word", "SELECT")
+    raise InternalError("the WHERE group of the query is not closed")
+
+
+def _first_part(text: str) -> CompValue | None:
+    try:
+        with _PARSE_LOCK:
+            parsed = parseQuery(text)
+    except ParseException:
+        return None
+    where = parsed[1].get("where")
+    if not isinstance(where, CompValue) or where.name != "GroupGraphPatternSub":
+        return None
+    parts = where.get("part") or []
+    return parts[0] if parts else None
+
+
+def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
+    """``text`` with ``bindings`` (variable name -> term) in a ``VALUES`` block at the
+    start of its outermost ``WHERE`` group (see the module docstring)."""
+    if not bindings:
+        return text
+    opening, closing, subquery = _where_group(text)
+    block = values_block(bindings)
+    if subquery:
+        rewritten = (
+            f"{text[: opening + 1]} {block} {{{text[opening + 1 : closing]}}} {text[closing:]}"
+        )
+    else:
+        rewritten = f"{text[: opening + 1]} {block}\n{text[opening + 1 :]}"
+    part = _first_part(rewritten)
+    wanted = [str(name) for name in bindings]
+    if (
+        part is None
+        or part.name != "InlineData"
+        or [str(v) for v in part.get("var") or []] != wanted
+    ):
+        raise InternalError("could not bind the parameters at the start of the WHERE group")
+    return rewritten
