@@ -10,14 +10,21 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from rdflib import Dataset
 
-from . import __version__
+from . import __version__, query_pool, remote
+from . import docs as ontology_docs
+from . import draw as drawing
+from . import server as sparql_server
+from . import void as dataset_description
 from .describe import describe as describe_entity
 from .describe import render_text as render_description
+from .engines import ENGINES, FAST, requested, set_engine
 from .errors import AiplusError
-from .export import FORMATS, export
+from .export import FORMATS, export, export_dataset
 from .fmt import check_files, collect_targets, format_files
-from .loader import LoadedDataset, load_extra, load_project, read_text
+from .graphs import graph_name
+from .loader import LoadedDataset, load_project, read_text
 from .paths import DEFAULT_MAX_HOPS, shortest_paths
 from .paths import render_text as render_paths
 from .project import Project, display_path, find_project
@@ -28,17 +35,17 @@ from .queries import (
     load_named,
     parse_assignments,
     render_catalogue,
-    run_bound,
+    run_project_query,
     run_text,
 )
-from .reasoning import inconsistencies
+from .reasoning import check_project
 from .resolve import resolve
 from .results import FORMATS as RESULT_FORMATS
 from .results import Results, serialize_results
 from .stats import compute_stats
 from .stats import render_text as render_stats
 from .validation import render_text as render_validation
-from .validation import validate as run_validation
+from .validation import validate_project
 
 __all__ = ["cli", "main"]
 
@@ -104,9 +111,20 @@ format_option = click.option(
     help="Project root (default: $AIPLUS_ROOT, else the current folder or a parent "
     "holding ontology/aiplus.ttl, else the bundled data).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(list(ENGINES)),
+    default=FAST,
+    show_default=True,
+    help="fast: reasonable (OWL RL) and pyoxigraph (SPARQL), with a cache; reference: "
+    "rdflib and owlrl. Both give the same answers; pySHACL gives every verdict.",
+)
 @click.pass_context
-def cli(ctx: click.Context, root: Path | None) -> None:
+def cli(ctx: click.Context, root: Path | None, engine: str) -> None:
     """aiplus: the knowledge graph of China's "AI+" strategy (RDF/OWL, SPARQL)."""
+    previous = requested()
+    ctx.call_on_close(lambda: set_engine(previous))
+    set_engine(engine)
     ctx.obj = find_project(root)
 
 
@@ -140,14 +158,52 @@ def describe(ctx: click.Context, entity: str, output_format: str) -> None:
         click.echo(render_description(description), nl=False)
 
 
+REMOTE_EXIT_CODES = """\b
+Exit codes:
+  0  success
+  2  bad input or usage (unknown query or parameter, bad option, bad URL)
+  3  internal error
+  4  the endpoint failed: unreachable, timed out, HTTP error, not SPARQL results
+
+\b
+Credentials come from the environment: AIPLUS_ENDPOINT_TOKEN (a bearer token),
+or AIPLUS_ENDPOINT_USER and AIPLUS_ENDPOINT_PASSWORD (HTTP Basic)."""
+
+endpoint_timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=remote.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for the endpoint (connection and answer together).",
+)
+
+
+inferred_option = click.option(
+    "--inferred",
+    is_flag=True,
+    help="Add the OWL RL closure, cleaned of noise, as the named graph aipg:inferred.",
+)
+graph_option = click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="ARTICLE",
+    help="Only this graph: an article's number or stem (001), src:<stem>, an IRI, "
+    "ontology or reference (repeatable).",
+)
+
+
 @cli.command(name="export", epilog=EXIT_CODES)
 @click.option(
     "--format",
     "export_format",
     type=click.Choice(list(FORMATS)),
     required=True,
-    help="ttl and nt: the union of all graphs; nq and trig: one named graph per source.",
+    help="ttl and nt: the union of the graphs (no graph names); nq, trig and jsonld: "
+    "one named graph per source.",
 )
+@inferred_option
+@graph_option
 @click.option(
     "-o",
     "--output",
@@ -156,13 +212,159 @@ def describe(ctx: click.Context, entity: str, output_format: str) -> None:
     help="Write to this file (atomically) instead of standard output.",
 )
 @click.pass_context
-def export_command(ctx: click.Context, export_format: str, output: Path | None) -> None:
-    """Export the dataset as Turtle, N-Triples, N-Quads or TriG.
+def export_command(
+    ctx: click.Context,
+    export_format: str,
+    inferred: bool,
+    graphs: tuple[str, ...],
+    output: Path | None,
+) -> None:
+    """Export the dataset as Turtle, N-Triples, N-Quads, TriG or JSON-LD.
 
-    The output is byte for byte the same from run to run.
+    ttl and nt hold the union of the exported graphs; nq, trig and jsonld keep one
+    named graph per article, plus the ontology and reference graphs and a VoID/DCAT
+    description of what is exported (graph aipg:void). The output is
+    byte for byte the same from run to run, and re-reads to the same graphs.
     """
+    dataset = _exported(ctx, graphs, inferred)
     target = output if output is not None else click.get_binary_stream("stdout")
-    export(_load(ctx).dataset, export_format, target)
+    export(dataset, export_format, target)
+
+
+def _exported(
+    ctx: click.Context, graphs: tuple[str, ...], inferred: bool, *, describe: bool = True
+) -> Dataset:
+    """The graphs to export or push, with the VoID/DCAT description of the selection."""
+    loaded = _load(ctx)
+    if not describe:
+        return export_dataset(loaded.dataset, graphs=graphs, inferred=inferred)
+    selection = export_dataset(loaded.dataset, graphs=graphs)
+    return export_dataset(
+        loaded.dataset,
+        graphs=graphs,
+        inferred=inferred,
+        extra_graphs={
+            dataset_description.VOID_GRAPH: dataset_description.describe_dataset(selection)
+        },
+    )
+
+
+@cli.command(epilog=REMOTE_EXIT_CODES)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    required=True,
+    help="The store's SPARQL 1.1 Graph Store Protocol URL (Oxigraph: http://HOST:7878/store; "
+    "Fuseki: http://HOST:3030/DATASET/data).",
+)
+@inferred_option
+@graph_option
+@endpoint_timeout_option
+@click.pass_context
+def push(
+    ctx: click.Context,
+    endpoint: str,
+    inferred: bool,
+    graphs: tuple[str, ...],
+    timeout: float,
+) -> None:
+    """Load the graph into a triple store, one named graph per article.
+
+    Each graph (articles, ontology, reference; with --inferred also aipg:inferred)
+    replaces the graph of the same name in the store (HTTP PUT URL?graph=IRI), so
+    pushing again updates the store. Graphs the store holds but the export does not
+    are left alone. A full push also sends the VoID/DCAT description (aipg:void).
+    """
+    target = remote.endpoint(endpoint, timeout=timeout)
+    # A partial push must not replace the store's description of the whole graph.
+    dataset = _exported(ctx, graphs, inferred, describe=not graphs)
+
+    def report(pushed: remote.PushedGraph) -> None:
+        click.echo(f"pushed {graph_name(pushed.graph)}: {pushed.triples} triples")
+
+    done = remote.push(target, dataset, progress=report)
+    total = sum(p.triples for p in done)
+    click.echo(f"{len(done)} graphs, {total} triples pushed to {endpoint}")
+
+
+SERVE_EXIT_CODES = """\b
+Exit codes:
+  0  stopped with Ctrl-C
+  2  bad input or usage (the project does not load, the port is taken, bad option)
+  3  internal error"""
+
+
+@cli.command(epilog=SERVE_EXIT_CODES)
+@click.option("--host", default=sparql_server.DEFAULT_HOST, show_default=True, help="Address.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=sparql_server.DEFAULT_PORT,
+    show_default=True,
+    help="Port (0: any free port).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=query_pool.DEFAULT_DEADLINE,
+    show_default=True,
+    help="Deadline of a query in seconds; past it the query is stopped (HTTP 503).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=query_pool.DEFAULT_MAX_ROWS,
+    show_default=True,
+    help="A query with more rows is refused (HTTP 400).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=query_pool.DEFAULT_WORKERS,
+    show_default=True,
+    help="Worker processes answering queries.",
+)
+@click.option("--quiet", is_flag=True, help="Do not log each request on standard error.")
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    quiet: bool,
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint.
+
+    \b
+    /sparql               SPARQL 1.1 Protocol (GET, POST); no query: service description
+    /queries              the saved queries, as JSON
+    /queries/NAME?P=V     a saved query with its parameters
+    Results: JSON, XML, CSV or TSV, by Accept header or format=json|xml|csv|tsv.
+
+    Every query runs in a sandboxed worker process with a deadline and a row cap;
+    updates, SERVICE and FROM outside the graph are refused. Binds 127.0.0.1 by
+    default: anyone who can reach the address can query.
+    """
+    server = sparql_server.make_server(
+        _project(ctx),
+        host=host,
+        port=port,
+        deadline=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        quiet=quiet,
+    )
+    if not sparql_server.is_loopback(host):
+        click.echo(f"aiplus: warning: listening on {host}, beyond this machine", err=True)
+    click.echo(f"aiplus: serving {server.base_url}/sparql (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("aiplus: stopped", err=True)
+    finally:
+        server.close()
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -196,15 +398,15 @@ def fmt(ctx: click.Context, check: bool, paths: tuple[Path, ...]) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """Load everything and check that the OWL RL closure is consistent."""
-    loaded = _load(ctx)
-    problems = inconsistencies(loaded.dataset)
+    checked = check_project(_project(ctx))
+    problems = checked.problems
     for problem in problems:
         click.echo(f"inconsistent: {problem}")
     if problems:
         click.echo(f"{len(problems)} inconsistenc{'y' if len(problems) == 1 else 'ies'} found")
         ctx.exit(1)
-    graphs = len(loaded.files)
-    click.echo(f"ok: {len(loaded.dataset)} triples in {graphs} graphs, OWL RL closure consistent")
+    graphs = checked.graphs
+    click.echo(f"ok: {checked.triples} triples in {graphs} graphs, OWL RL closure consistent")
 
 
 VALIDATE_EXIT_CODES = """\b
@@ -245,10 +447,7 @@ def validate(
     Turtle files in the context of the project: each file replaces (or adds) the article
     graph named after its stem, and the project's ontology, reference data and shapes apply.
     """
-    loaded = _load(ctx)
-    if files:
-        load_extra(loaded, files)
-    report = run_validation(loaded, inference=not no_inference)
+    report = validate_project(_project(ctx), files, inference=not no_inference)
     if output_format == "ttl":
         click.echo(report.graph.serialize(format="turtle"), nl=False)
     elif output_format == "json":
@@ -300,7 +499,7 @@ def queries_command(ctx: click.Context, output_format: str) -> None:
         click.echo(render_catalogue(catalogue), nl=False)
 
 
-@cli.command(name="query", epilog=EXIT_CODES)
+@cli.command(name="query", epilog=REMOTE_EXIT_CODES)
 @click.argument("name")
 @click.option(
     "--param",
@@ -313,6 +512,13 @@ def queries_command(ctx: click.Context, output_format: str) -> None:
 @results_format_option
 @limit_option
 @iris_option
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Run the query on this SPARQL 1.1 endpoint instead of the local graph.",
+)
+@endpoint_timeout_option
 @click.pass_context
 def query_command(
     ctx: click.Context,
@@ -321,14 +527,36 @@ def query_command(
     output_format: str,
     limit: int | None,
     iris: bool,
+    endpoint: str | None,
+    timeout: float,
 ) -> None:
-    """Run the saved query NAME (see: aiplus queries)."""
+    """Run the saved query NAME (see: aiplus queries).
+
+    With --endpoint, the query runs on a remote SPARQL 1.1 endpoint (Fuseki, GraphDB,
+    Virtuoso, Oxigraph, QLever, aiplus serve...) holding the graph as aiplus push or
+    aiplus export --format nq loads it, its default graph being the union of the named
+    graphs; parameters are resolved with the local graph and bound in the query text,
+    so the rows are the ones the local run gives.
+    """
     saved = load_named(_project(ctx), name)
     given = parse_assignments(params)
-    loaded = _load(ctx)
-    bindings = bind_parameters(loaded.dataset, saved, given)
-    results = run_bound(loaded.dataset, saved, bindings).limited(limit)
-    _emit_results(loaded, results, output_format, iris, fixed=bindings)
+    if endpoint is not None:
+        target = remote.endpoint(endpoint, timeout=timeout)
+        needs_graph = bool(given or saved.parameters) or output_format == "table"
+        local = _load(ctx).dataset if needs_graph else None
+        values = bind_parameters(local, saved, given) if local is not None else {}
+        answer = remote.run_saved_remote(target, saved, values).limited(limit)
+        data = serialize_results(answer, output_format, local, iris=iris, fixed=values)
+        stream = click.get_binary_stream("stdout")
+        stream.write(data)
+        stream.flush()
+        return
+    run = run_project_query(_project(ctx), saved, given)
+    results = run.results.limited(limit)
+    data = serialize_results(results, output_format, run.labels, iris=iris, fixed=run.bindings)
+    stream = click.get_binary_stream("stdout")
+    stream.write(data)
+    stream.flush()
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -388,6 +616,208 @@ def path(
         _emit_json(result.to_dict())
     else:
         click.echo(render_paths(result), nl=False)
+
+
+DRAW_EXIT_CODES = """\b
+Exit codes:
+  0  success
+  1  no chain of at most --max-hops links (draw path); Graphviz's dot program
+     is missing, so the DOT text was written instead (to FILE.dot with -o)
+  2  bad input or usage (unknown entity or query, bad option, too many entities)
+  3  internal error"""
+
+picture_output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (atomically); its suffix (.svg, .png, .dot) gives the format. "
+    "Default: SVG on standard output.",
+)
+picture_format_option = click.option(
+    "--format",
+    "picture_format",
+    type=click.Choice(drawing.FORMATS),
+    default=None,
+    help="svg, png or dot (default: from the suffix of -o, else svg).",
+)
+max_nodes_option = click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=drawing.DEFAULT_MAX_NODES,
+    show_default=True,
+    help="Refuse to draw more entities than this.",
+)
+
+
+def _draw(picture: drawing.Picture, output: Path | None, picture_format: str | None) -> None:
+    fmt = drawing.format_for(output, picture_format)
+    drawing.draw(picture, fmt, output if output is not None else click.get_binary_stream("stdout"))
+
+
+@cli.group(epilog=DRAW_EXIT_CODES)
+def draw() -> None:
+    """Draw a chain, a neighbourhood or a query's subgraph.
+
+    Draws a relationship chain, an entity's neighbourhood or the subgraph a saved query
+    touches, as SVG, PNG or DOT. Nodes show English labels and classes, coloured by
+    kind of class; edges show the property and the articles stating it; hedged links
+    (reported, rumoured, proposed...) are dashed and labelled with their hedge; the
+    legend lists the source articles. SVG and PNG need Graphviz's dot program;
+    without it the DOT text is written.
+    """
+
+
+@draw.command(name="path", epilog=DRAW_EXIT_CODES)
+@click.argument("start")
+@click.argument("end")
+@click.option(
+    "--max-hops",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_HOPS,
+    show_default=True,
+    help="The longest chain to look for, in links.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Chains drawn."
+)
+@picture_output_option
+@picture_format_option
+@click.pass_context
+def draw_path(
+    ctx: click.Context,
+    start: str,
+    end: str,
+    max_hops: int,
+    limit: int,
+    output: Path | None,
+    picture_format: str | None,
+) -> None:
+    """Draw the shortest relationship chains between START and END.
+
+    The chains aiplus path finds, merged into one picture."""
+    dataset = _load(ctx).dataset
+    picture = drawing.path_picture(
+        dataset, resolve(dataset, start), resolve(dataset, end), max_hops=max_hops, max_chains=limit
+    )
+    _draw(picture, output, picture_format)
+
+
+@draw.command(name="entity", epilog=DRAW_EXIT_CODES)
+@click.argument("entity")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    default=drawing.DEFAULT_DEPTH,
+    show_default=True,
+    help="How many links away from ENTITY to go.",
+)
+@max_nodes_option
+@picture_output_option
+@picture_format_option
+@click.pass_context
+def draw_entity(
+    ctx: click.Context,
+    entity: str,
+    depth: int,
+    max_nodes: int,
+    output: Path | None,
+    picture_format: str | None,
+) -> None:
+    """Draw ENTITY and its neighbourhood.
+
+    ENTITY, the entities at most --depth links away, and every link among them."""
+    dataset = _load(ctx).dataset
+    picture = drawing.entity_picture(
+        dataset, resolve(dataset, entity), depth=depth, max_nodes=max_nodes
+    )
+    _draw(picture, output, picture_format)
+
+
+@draw.command(name="query", epilog=DRAW_EXIT_CODES)
+@click.argument("name")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value: an IRI, a prefixed name or a label (repeatable).",
+)
+@max_nodes_option
+@picture_output_option
+@picture_format_option
+@click.pass_context
+def draw_query(
+    ctx: click.Context,
+    name: str,
+    params: tuple[str, ...],
+    max_nodes: int,
+    output: Path | None,
+    picture_format: str | None,
+) -> None:
+    """Draw the subgraph the saved query NAME touches.
+
+    The entities of its result rows, and the statements joining two entities of the
+    same row (see: aiplus queries)."""
+    saved = load_named(_project(ctx), name)
+    given = parse_assignments(params)
+    picture = drawing.query_picture(_load(ctx).dataset, saved, given, max_nodes=max_nodes)
+    _draw(picture, output, picture_format)
+
+
+@cli.command(name="docs", epilog=EXIT_CODES)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="The folder to write index.html into (default: build/docs under the project root).",
+)
+@click.pass_context
+def docs_command(ctx: click.Context, output: Path | None) -> None:
+    """Build the HTML documentation of the ontology.
+
+    One page, index.html: every class, property and individual with its labels,
+    definition, superclasses, domain and range, and the class tree."""
+    project = _project(ctx)
+    target = output if output is not None else ontology_docs.default_output(project)
+    result = ontology_docs.build_docs(_load(ctx).dataset, target)
+    shown = display_path(result.index, project.root)
+    click.echo(f"wrote {shown}: {result.terms} terms, {result.size} bytes")
+
+
+@cli.command(name="describe-dataset", epilog=EXIT_CODES)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(dataset_description.FORMATS)),
+    default="ttl",
+    show_default=True,
+    help="ttl: Turtle; nt: sorted N-Triples; jsonld: JSON-LD.",
+)
+@click.option(
+    "--endpoint", metavar="URL", default=None, help="The SPARQL endpoint serving the dataset."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
+@click.pass_context
+def describe_dataset_command(
+    ctx: click.Context, output_format: str, endpoint: str | None, output: Path | None
+) -> None:
+    """Describe the dataset in VoID and DCAT.
+
+    Title, licence, sources, vocabularies, triples and entities per class and per
+    graph, example resources and, with --endpoint, the SPARQL endpoint."""
+    graph = dataset_description.describe_dataset(_load(ctx).dataset, endpoint=endpoint)
+    target = output if output is not None else click.get_binary_stream("stdout")
+    dataset_description.write_description(graph, output_format, target)
 
 
 def _quiet_libraries() -> None:

@@ -35,8 +35,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import rdflib.plugins.sparql as rdflib_sparql
 from rdflib import Dataset, Literal, URIRef, Variable
 from rdflib.term import Node
 
@@ -46,13 +46,33 @@ from .namespaces import PREFIXES, SRC, XSD
 from .project import Project, display_path
 from .resolve import resolve
 from .results import Results
-from .sparql_guard import PreparedQuery, check_graphs, prepare
+
+if TYPE_CHECKING:  # the SPARQL parser is imported when a query is parsed, not before
+    from .project import Project
+    from .sparql_guard import PreparedQuery
+
+
+def prepare(*args: Any, **kwargs: Any) -> PreparedQuery:
+    """:func:`aiplus_kg.sparql_guard.prepare`, imported on first use."""
+    from .sparql_guard import prepare as guarded
+
+    return guarded(*args, **kwargs)
+
+
+def check_graphs(prepared: PreparedQuery, allowed: Any) -> None:
+    """:func:`aiplus_kg.sparql_guard.check_graphs`, imported on first use."""
+    from .sparql_guard import check_graphs as guarded
+
+    guarded(prepared, allowed)
+
 
 __all__ = [
     "HEADER_KEYS",
     "LITERAL_DATATYPES",
+    "CheckedQuery",
     "Header",
     "Parameter",
+    "QueryRun",
     "SavedQuery",
     "bind_parameters",
     "catalogue_dict",
@@ -64,9 +84,11 @@ __all__ = [
     "parse_assignments",
     "parse_header",
     "parse_parameter",
+    "parsed",
     "render_catalogue",
     "run_bound",
     "run_prepared",
+    "run_project_query",
     "run_saved",
     "run_text",
 ]
@@ -319,6 +341,98 @@ def dataset_graphs(dataset: Dataset) -> frozenset[URIRef]:
     )
 
 
+@dataclass(frozen=True)
+class CheckedQuery:
+    """What the checks of a saved query found (the fields of
+    :class:`aiplus_kg.sparql_guard.PreparedQuery` but the parsed query), read back from
+    the cache: the query is parsed again only if rdflib has to run it."""
+
+    query: None
+    form: str
+    variables: tuple[str, ...]
+    mentioned: frozenset[str]
+    ordered: bool
+    dataset_clause: tuple[tuple[str, URIRef], ...] = ()
+    display: str = "<query>"
+
+
+def _query_record(query: SavedQuery) -> dict[str, object]:
+    prepared = query.prepared
+    return {
+        "header": {
+            "summary": query.header.summary,
+            "description": query.header.description,
+            "tags": list(query.header.tags),
+            "defaults": [list(item) for item in query.header.defaults],
+        },
+        "parameters": [
+            [p.name, p.variable, p.kind, str(p.datatype) if p.datatype else None, p.default]
+            for p in query.parameters
+        ],
+        "form": prepared.form,
+        "variables": list(prepared.variables),
+        "mentioned": sorted(prepared.mentioned),
+        "ordered": prepared.ordered,
+        "dataset_clause": [[kind, str(iri)] for kind, iri in prepared.dataset_clause],
+    }
+
+
+def _query_from_record(
+    record: Mapping[str, Any], path: Path, display: str, text: str
+) -> SavedQuery:
+    head = record["header"]
+    header = Header(
+        summary=head["summary"],
+        description=head["description"],
+        tags=tuple(head["tags"]),
+        defaults=tuple((n, v, int(line)) for n, v, line in head["defaults"]),
+    )
+    parameters = tuple(
+        Parameter(name, variable, kind, URIRef(datatype) if datatype else None, default)
+        for name, variable, kind, datatype, default in record["parameters"]
+    )
+    prepared = CheckedQuery(
+        query=None,
+        form=record["form"],
+        variables=tuple(record["variables"]),
+        mentioned=frozenset(record["mentioned"]),
+        ordered=bool(record["ordered"]),
+        dataset_clause=tuple((kind, URIRef(iri)) for kind, iri in record["dataset_clause"]),
+        display=display,
+    )
+    return SavedQuery(path.stem, path, display, text, header, parameters, prepared)  # type: ignore[arg-type]
+
+
+def _load_query_cached(path: Path, project: Project) -> SavedQuery:
+    """:func:`load_query`, its checks read back from the cache when the file is unchanged."""
+    from .cache import cache_for, digest
+
+    cache = cache_for(project.root, project.origin)
+    if cache is None:
+        return load_query(path, root=project.root)
+    key = digest([path], root=project.root, salt="saved query")
+    record = cache.read_json("queries", key)
+    if record is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+            return _query_from_record(record, path, display_path(path, project.root), text)
+        except (OSError, UnicodeDecodeError, KeyError, TypeError, ValueError):
+            pass
+    query = load_query(path, root=project.root)
+    cache.write_json("queries", key, _query_record(query))
+    return query
+
+
+def parsed(query: SavedQuery) -> SavedQuery:
+    """``query`` with its rdflib parse (a query read back from the cache has none)."""
+    if query.prepared.query is not None:
+        return query
+    prepared = prepare(query.text, None, display=query.display)
+    return SavedQuery(
+        query.name, query.path, query.display, query.text, query.header, query.parameters, prepared
+    )
+
+
 # --- the catalogue ---------------------------------------------------------
 
 
@@ -379,7 +493,7 @@ def load_named(project: Project, name: str) -> SavedQuery:
     names = sorted(p.stem for p in folder.glob("*.rq")) if folder.is_dir() else []
     if name not in names:
         raise _unknown_query(name, names)
-    return load_query(folder / f"{name}.rq", root=project.root)
+    return _load_query_cached(folder / f"{name}.rq", project)
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
@@ -542,6 +656,8 @@ def run_prepared(
     dataset: Dataset, prepared: PreparedQuery, bindings: Mapping[str, Node] | None = None
 ) -> Results:
     """Evaluate a checked query on ``dataset`` with variables pre-bound to terms."""
+    import rdflib.plugins.sparql as rdflib_sparql
+
     init = {Variable(k): v for k, v in (bindings or {}).items()}
     # Belt and braces: even a FROM the guard let through must not fetch anything.
     previous = rdflib_sparql.SPARQL_LOAD_GRAPHS
@@ -558,9 +674,71 @@ def run_prepared(
 
 
 def run_bound(dataset: Dataset, query: SavedQuery, bindings: Mapping[str, Node]) -> Results:
-    """Run a saved query with its parameter variables bound (see :func:`bind_parameters`)."""
-    check_graphs(query.prepared, dataset_graphs(dataset))
-    return run_prepared(dataset, query.prepared, bindings)
+    """Run a saved query with its parameter variables bound (see :func:`bind_parameters`).
+
+    ``dataset`` is an rdflib dataset (rdflib runs the query) or the fast engine's view of
+    a pyoxigraph store (:class:`aiplus_kg.oxstore.GraphView`: pyoxigraph runs it)."""
+    if query.prepared.dataset_clause:
+        check_graphs(query.prepared, dataset_graphs(dataset))
+    if not isinstance(dataset, Dataset):
+        return _run_on_store(dataset, query, bindings)
+    return run_prepared(dataset, parsed(query).prepared, bindings)
+
+
+def _run_on_store(view: Any, query: SavedQuery, bindings: Mapping[str, Node]) -> Results:
+    """Run a saved query, its text as it stands, on pyoxigraph; the default graph is the
+    merge of the named graphs and parameters are pre-bound (SEP-0007)."""
+    from .oxstore import select
+
+    answer = select(view.ds, query.text, bindings)
+    if isinstance(answer, bool):
+        return Results(boolean=answer)
+    variables, rows = answer
+    wanted = query.prepared.variables
+    if wanted and wanted != variables and set(wanted) == set(variables):
+        order = [variables.index(v) for v in wanted]
+        rows = [tuple(row[i] for i in order) for row in rows]
+        variables = wanted
+    return Results(variables, tuple(rows), None, query.prepared.ordered)
+
+
+@dataclass
+class QueryRun:
+    """A saved query's results, the terms its parameters were bound to, and where the
+    labels of the result terms are looked up (an rdflib dataset, or a store's view)."""
+
+    results: Results
+    bindings: dict[str, Node]
+    labels: Any
+
+
+def run_project_query(
+    project: Project,
+    query: SavedQuery,
+    given: Mapping[str, str] | None = None,
+    *,
+    engine: str | None = None,
+) -> QueryRun:
+    """Run a saved query on ``project``'s dataset with ``engine`` (default: the selected
+    one). The fast engine reads the dataset from the cache while the files are
+    unchanged, and runs the query on pyoxigraph; it hands the query to rdflib when the
+    store could change a literal or when the query names graphs (``FROM``)."""
+    from .engines import use_fast
+    from .loader import load_project
+
+    if use_fast(engine):
+        from .fast_store import project_store
+
+        store = project_store(project)
+        if store.ox.faithful and not query.prepared.dataset_clause:  # type: ignore[attr-defined]
+            view = store.view
+            bindings = bind_parameters(view, query, given)  # type: ignore[arg-type]
+            return QueryRun(run_bound(view, query, bindings), bindings, view)  # type: ignore[arg-type]
+        loaded = store.loaded or load_project(project)
+    else:
+        loaded = load_project(project)
+    bindings = bind_parameters(loaded.dataset, query, given)
+    return QueryRun(run_bound(loaded.dataset, query, bindings), bindings, loaded.dataset)
 
 
 def run_saved(

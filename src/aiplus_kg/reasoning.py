@@ -16,6 +16,8 @@ vocabulary (``owlrl.Namespaces.ERRNS``). Its messages spell terms as bare IRIs;
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 
@@ -23,7 +25,18 @@ from .engines import use_fast
 from .graphs import display, union_graph
 from .namespaces import RDF
 
-__all__ = ["IRI_IN_TEXT", "closure", "closure_with_errors", "inconsistencies", "readable"]
+if TYPE_CHECKING:
+    from .project import Project
+
+__all__ = [
+    "IRI_IN_TEXT",
+    "CheckResult",
+    "check_project",
+    "closure",
+    "closure_with_errors",
+    "inconsistencies",
+    "readable",
+]
 
 IRI_IN_TEXT = re.compile(r"(?:https?://|urn:)[^\s,()'\"<>]+")
 
@@ -74,3 +87,50 @@ def inconsistencies(graph: Graph, *, engine: str | None = None) -> list[str]:
     """
     expanded, messages = closure_with_errors(graph, engine=engine)
     return sorted({readable(m, expanded) for m in messages})
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``aiplus check`` reports: the inconsistencies, the triples, the graphs."""
+
+    problems: tuple[str, ...]
+    triples: int
+    graphs: int
+
+
+def check_project(project: Project, *, engine: str | None = None) -> CheckResult:
+    """Load the project and list the inconsistencies of its closure (see
+    :func:`inconsistencies`). With the fast engine the result is cached, keyed on the
+    content of the ontology and data files."""
+    from .cache import cache_for
+    from .loader import load_project
+
+    cache = cache_for(project.root, project.origin) if use_fast(engine) else None
+    key = ""
+    if cache is not None:
+        from .fast_store import data_key
+
+        key = data_key(project, salt="check")
+        record = cache.read_json("check", key)
+        if record is not None:
+            try:
+                return CheckResult(
+                    tuple(str(p) for p in record["problems"]),  # type: ignore[attr-defined]
+                    int(record["triples"]),  # type: ignore[call-overload]
+                    int(record["graphs"]),  # type: ignore[call-overload]
+                )
+            except (KeyError, TypeError, ValueError):
+                pass
+    loaded = load_project(project)
+    result = CheckResult(
+        tuple(inconsistencies(loaded.dataset, engine=engine)),
+        len(loaded.dataset),
+        len(loaded.files),
+    )
+    if cache is not None:
+        cache.write_json(
+            "check",
+            key,
+            {"problems": list(result.problems), "triples": result.triples, "graphs": result.graphs},
+        )
+    return result

@@ -5,6 +5,12 @@ so inferred types count (a ``aip:StartUp`` is checked as an ``aip:Firm`` too). T
 is cleaned of what SHACL has no use for (literal subjects, reflexive ``owl:sameAs``) and
 pySHACL then runs without inference of its own. Results are flattened: the inner results
 of an ``sh:node`` failure are reported instead of the wrapper that points to them.
+
+pySHACL gives every verdict, with either engine (see :mod:`aiplus_kg.engines`). The fast
+engine computes the closure with ``reasonable`` and finds the focus nodes of the shapes'
+SPARQL targets with pyoxigraph before pySHACL runs (:mod:`aiplus_kg.shacl_targets`);
+a pass left with no focus node at all is not run, its report being the empty
+conforming one.
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyshacl
 from rdflib import BNode, Graph, Literal, Node, URIRef
 
+from .engines import use_fast
 from .errors import InputError, InternalError
 from .graphs import display, union_graph
 from .loader import LoadedDataset, parse_turtle
 from .namespaces import ID, ONTOLOGY_IRI, OWL, SH, bind_prefixes
+from .project import Project
 from .reasoning import IRI_IN_TEXT, closure_with_errors, readable
 
 __all__ = [
@@ -31,6 +38,7 @@ __all__ = [
     "load_shapes",
     "render_text",
     "validate",
+    "validate_project",
 ]
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -118,15 +126,28 @@ def load_shapes(files: Iterable[Path], display_path: object = str) -> Graph:
     return bind_prefixes(shapes)
 
 
-def data_graph(loaded: LoadedDataset, *, inference: bool = True) -> Graph:
+def data_graph(
+    loaded: LoadedDataset, *, inference: bool = True, engine: str | None = None
+) -> Graph:
     """The graph the shapes are checked against: the union, or its cleaned OWL RL closure."""
-    return _data_graph(loaded, inference)[0]
+    return _data_graph(loaded, inference, engine)[0]
 
 
-def _data_graph(loaded: LoadedDataset, inference: bool) -> tuple[Graph, list[str]]:
+def _data_graph(
+    loaded: LoadedDataset, inference: bool, engine: str | None = None
+) -> tuple[Graph, list[str]]:
+    if use_fast(engine):
+        from .lean_graph import lean_graph
+
+        if not inference:
+            triples = loaded.dataset.triples((None, None, None))
+            return lean_graph(triples, bind_prefixes(Graph(bind_namespaces="none"))), []
+        from .fast_reasoning import fast_closure_with_errors
+
+        return fast_closure_with_errors(loaded.dataset, clean=True)
     if not inference:
         return bind_prefixes(union_graph(loaded.dataset)), []
-    graph, errors = closure_with_errors(loaded.dataset)
+    graph, errors = closure_with_errors(loaded.dataset, engine=engine)
     noise = [
         (s, p, o) for s, p, o in graph if isinstance(s, Literal) or (p == OWL.sameAs and s == o)
     ]
@@ -156,10 +177,23 @@ def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
     return on_closure, on_asserted
 
 
-def _run(data: Graph, shapes: Graph) -> Graph:
+def _run(data: Graph, shapes: Graph, engine: str | None = None) -> Graph:
+    """pySHACL's report for ``data`` against ``shapes``. ``data`` is a scratch graph of
+    the caller's, which the fast engine lets pySHACL use in place."""
+    import pyshacl
+
+    options: dict[str, object] = {"advanced": True}
     try:
+        if use_fast(engine):
+            from .shacl_targets import empty_report, resolve_targets
+
+            resolved = resolve_targets(shapes, data)
+            if not resolved.has_focus:
+                return empty_report()
+            shapes = resolved.shapes
+            options = {"advanced": resolved.advanced, "inplace": True}
         _, report_graph, _ = pyshacl.validate(
-            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+            data, shacl_graph=shapes, inference="none", allow_warnings=True, **options
         )
     except Exception as exc:  # pyshacl raises its own errors for broken shapes
         raise InternalError(f"SHACL engine failed: {' '.join(str(exc).split())}") from exc
@@ -167,35 +201,115 @@ def _run(data: Graph, shapes: Graph) -> Graph:
 
 
 def validate(
-    loaded: LoadedDataset, shapes: Graph | None = None, *, inference: bool = True
+    loaded: LoadedDataset,
+    shapes: Graph | None = None,
+    *,
+    inference: bool = True,
+    engine: str | None = None,
 ) -> Report:
     """Validate ``loaded`` against ``shapes`` (default: the project's ``shapes/*.ttl``).
 
     With ``inference``, the OWL RL closure is checked too: its inconsistencies (a member
     of two disjoint classes, say a person used where the ontology's range wants an
     organisation) are violations, and the shapes not marked as checking asserted
-    triples run on the closure.
+    triples run on the closure. ``engine`` is ``fast`` or ``reference`` (default: the
+    selected engine); both give the same report.
     """
     if shapes is None:
         if loaded.project is None:
             raise InputError("no project to take the shapes from")
         shapes = load_shapes(loaded.project.shape_files(), loaded.display)
-    asserted = data_graph(loaded, inference=False)
     findings: list[Finding] = []
     if inference:
         on_closure, on_asserted = split_shapes(shapes)
-        data, errors = _data_graph(loaded, True)
-        report_graph = _run(data, on_closure)
+        data, errors = _data_graph(loaded, True, engine)
+        report_graph = _run(data, on_closure, engine)
         findings.extend(_findings(loaded, data, report_graph))
         findings.extend(_inconsistency_findings(loaded, data, errors))
-        asserted_report = _run(asserted, on_asserted)
+        asserted = data_graph(loaded, inference=False, engine=engine)
+        asserted_report = _run(asserted, on_asserted, engine)
         findings.extend(_findings(loaded, asserted, asserted_report))
         for triple in asserted_report:
             report_graph.add(triple)
     else:
-        report_graph = _run(asserted, shapes)
+        asserted = data_graph(loaded, inference=False, engine=engine)
+        report_graph = _run(asserted, shapes, engine)
         findings.extend(_findings(loaded, asserted, report_graph))
     return Report(sorted(set(findings), key=_sort_key), report_graph, inference)
+
+
+def validate_project(
+    project: Project,
+    files: Iterable[Path] = (),
+    *,
+    inference: bool = True,
+    engine: str | None = None,
+) -> Report:
+    """Validate the project, with contributor ``files`` (see
+    :func:`aiplus_kg.loader.load_extra`), as :func:`validate` does.
+
+    With the fast engine the report is cached, keyed on the content of every file it
+    depends on (ontology, data, shapes, contributor files): running it again on
+    unchanged files reads the report back instead of loading, reasoning and validating.
+    """
+    from .cache import cache_for, digest
+    from .fast_store import data_files
+    from .loader import load_extra, load_project
+
+    extra = [Path(f) for f in files]
+    cache = cache_for(project.root, project.origin) if use_fast(engine) else None
+    key = ""
+    if cache is not None:
+        # contributor files are named after their stem, and shown relative to the cwd
+        where = " ".join([p.stem for p in extra] + ([str(Path.cwd())] if extra else []))
+        inputs = [*data_files(project), *project.shape_files(), *extra]
+        key = digest(inputs, root=project.root, salt=f"validation {inference} {where}")
+        cached = _report_from_record(cache.read_json("validation", key))
+        if cached is not None:
+            return cached
+    loaded = load_project(project)
+    if extra:
+        load_extra(loaded, extra)
+    report = validate(loaded, inference=inference, engine=engine)
+    if cache is not None:
+        cache.write_json("validation", key, _report_record(report))
+    return report
+
+
+def _report_record(report: Report) -> dict[str, object]:
+    return {
+        "inference": report.inference,
+        "findings": [f.to_dict() for f in report.findings],
+        "report": report.graph.serialize(format="nt"),
+        "namespaces": [[p, str(n)] for p, n in report.graph.namespaces()],
+    }
+
+
+def _report_from_record(record: dict[str, object] | None) -> Report | None:
+    if record is None:
+        return None
+    try:
+        graph = Graph(bind_namespaces="none")
+        for prefix, namespace in record["namespaces"]:  # type: ignore[attr-defined]
+            graph.bind(prefix, namespace, override=True, replace=True)
+        graph.parse(data=record["report"], format="nt")  # type: ignore[arg-type]
+        findings = [
+            Finding(
+                severity=f["severity"],
+                focus=f["focus"],
+                focus_label=f["focusLabel"],
+                path=f["path"],
+                value=f["value"],
+                message=f["message"],
+                shape=f["shape"],
+                component=f["component"],
+                files=tuple(f["files"]),
+            )
+            for f in record["findings"]  # type: ignore[attr-defined]
+        ]
+        return Report(findings, graph, bool(record["inference"]))
+    except Exception:  # a damaged entry is a miss
+        return None
 
 
 def _inconsistency_findings(

@@ -1,0 +1,531 @@
+"""Time the product against the reference stack, stage by stage, and print one table.
+
+For the shipped graph and each synthetic size (see ``bench/generate.py``), three worker
+processes run side by side on the same files, one after the other:
+
+* **product**: the ``aiplus_kg`` library with its default fast engine, as the
+  ``aiplus`` commands use it: parse (the project loader), store (the pyoxigraph copy),
+  closure, validate (closure, then both SHACL passes), each saved query, export (N-Quads);
+* **reference**: rdflib + owlrl + pySHACL as a user would run them without this project:
+  rdflib parses the files into a dataset, owlrl expands the union, ``pyshacl.validate``
+  runs with ``inference="owlrl"`` and the ontology as ``ont_graph`` (what ``pyshacl -i
+  owlrl -e ontology`` does), rdflib's SPARQL engine runs each saved query, rdflib
+  serialises N-Quads. Each stage has a time budget: a stage that exceeds it is stopped
+  and shown as ``> budget`` (owlrl and pySHACL cannot finish at 1 M triples);
+* **pyoxigraph**: pyoxigraph alone, loading the same N-Quads and running each saved
+  query as it stands (default graph = union of the named graphs), every solution read.
+
+Each worker reports its peak memory (maximum resident set size). Then, on the command
+line, with fresh processes: ``aiplus validate`` (cache off, then warm) against the
+``pyshacl`` command (``-i owlrl -e ontology``) on the union of the same files, and the
+cold start of ``aiplus query`` against ``python -c 'import rdflib, click'``.
+
+Usage (from the project root)::
+
+    python bench/run.py                         # shipped, 10k, 100k, 1M
+    python bench/run.py --sizes shipped,10k     # a subset
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "build" / "bench"
+sys.path.insert(0, str(ROOT / "bench"))
+
+OVER = "> budget"
+SKIPPED = "skipped"
+
+
+# --- workers (run in their own process) -------------------------------------------------
+
+
+class OverBudgetError(Exception):
+    """A stage ran out of its time budget."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise OverBudgetError
+
+
+@contextmanager
+def budget(seconds: float) -> Iterator[None]:
+    """Interrupt the body after ``seconds`` (pure-Python work: owlrl, pySHACL, rdflib)."""
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Timer:
+    """Records stage timings; a stage over budget, or after the total budget, is marked."""
+
+    def __init__(self, stage_budget: float | None, total_budget: float | None) -> None:
+        self.stage_budget = stage_budget
+        self.deadline = time.monotonic() + total_budget if total_budget else None
+        self.results: dict[str, Any] = {}
+
+    def run(
+        self, name: str, body: Callable[[], Any], limit: float | None = None, repeat: int = 1
+    ) -> Any:
+        """Time ``body`` (the best of ``repeat`` runs) and return its value."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.results[name] = SKIPPED
+            return None
+        limit = limit or self.stage_budget
+        best = None
+        for _ in range(repeat):
+            start = time.perf_counter()
+            try:
+                if limit:
+                    with budget(limit):
+                        value = body()
+                else:
+                    value = body()
+            except OverBudgetError:
+                self.results[name] = OVER
+                return None
+            took = time.perf_counter() - start
+            best = took if best is None else min(best, took)
+        self.results[name] = best
+        return value
+
+
+def _project(root: Path) -> Any:
+    from aiplus_kg.project import Project
+
+    return Project(root.resolve())
+
+
+def _default_bindings(root: Path) -> dict[str, dict[str, Any]]:
+    """Each saved query's default parameters as RDF terms (resolved on the data once)."""
+    from aiplus_kg.loader import load_project
+    from aiplus_kg.queries import bind_parameters, load_catalogue
+
+    project = _project(root)
+    dataset = load_project(project).dataset
+    return {q.name: bind_parameters(dataset, q) for q in load_catalogue(project)}
+
+
+def worker_product(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    import io
+
+    from aiplus_kg.engines import set_engine
+    from aiplus_kg.export import export
+    from aiplus_kg.fast_store import build_store
+    from aiplus_kg.loader import load_project
+    from aiplus_kg.queries import bind_parameters, load_catalogue, run_bound
+    from aiplus_kg.reasoning import closure_with_errors
+    from aiplus_kg.validation import validate
+
+    set_engine("fast")
+    project = _project(root)
+    timer = Timer(None, args.product_budget)
+    loaded = timer.run("parse", lambda: load_project(project))
+    store = timer.run("store", lambda: build_store(loaded.dataset))
+    timer.run("closure", lambda: closure_with_errors(loaded.dataset, engine="fast"))
+    report = timer.run("validate", lambda: validate(loaded, engine="fast"))
+    view = store.view
+    rows: dict[str, int] = {}
+    for query in load_catalogue(project):
+
+        def run(query: Any = query) -> int:
+            return len(run_bound(view, query, bind_parameters(view, query)).rows)
+
+        rows[query.name] = timer.run(f"query:{query.name}", run, repeat=args.runs)
+    buffer = io.BytesIO()
+    timer.run("export", lambda: export(loaded.dataset, "nq", buffer))
+    if isinstance(timer.results.get("export"), float):
+        (BENCH / f"{root.name}.nq").write_bytes(buffer.getvalue())
+    return {
+        "times": timer.results,
+        "peak_mb": _peak_mb(),
+        "rows": rows,
+        "violations": report.counts["Violation"] if report else None,
+        "triples": len(loaded.dataset),
+    }
+
+
+def worker_reference(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from rdflib import Dataset, Graph, URIRef, Variable
+
+    bindings = _default_bindings(root)  # not timed: the IRIs a user would type
+    project = _project(root)
+    timer = Timer(args.budget, args.reference_budget)
+
+    def parse() -> Dataset:
+        ds = Dataset(default_union=True)
+        ds.graph(URIRef("https://w3id.org/aiplus/ontology")).parse(
+            project.ontology_file, format="turtle"
+        )
+        reference = ds.graph(URIRef("https://w3id.org/aiplus/graph/reference"))
+        for path in project.reference_files():
+            reference.parse(path, format="turtle")
+        for path in project.article_files():
+            ds.graph(URIRef("https://w3id.org/aiplus/source/" + path.stem)).parse(
+                path, format="turtle"
+            )
+        return ds
+
+    dataset = timer.run("parse", parse)
+    if dataset is None:
+        return {"times": timer.results, "peak_mb": _peak_mb()}
+
+    def closure() -> None:
+        import owlrl
+
+        union = Graph()
+        union += dataset.triples((None, None, None))
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(union)
+
+    def shacl() -> bool:
+        import pyshacl
+
+        data = Graph()
+        for graph in dataset.graphs():
+            if str(graph.identifier) != "https://w3id.org/aiplus/ontology":
+                data += graph
+        ontology = Graph().parse(project.ontology_file, format="turtle")
+        shapes = Graph()
+        for path in project.shape_files():
+            shapes.parse(path, format="turtle")
+        conforms, _, _ = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            ont_graph=ontology,
+            inference="owlrl",
+            advanced=True,
+            allow_warnings=True,
+        )
+        return bool(conforms)
+
+    timer.run("closure", closure)
+    timer.run("validate", shacl)
+    from aiplus_kg.queries import load_catalogue
+
+    for query in load_catalogue(project):
+        init = {Variable(k): v for k, v in bindings[query.name].items()}
+        timer.run(
+            f"query:{query.name}",
+            lambda q=query, i=init: len(list(dataset.query(q.text, initBindings=i))),
+            limit=args.query_budget,
+        )
+    timer.run("export", lambda: dataset.serialize(format="nquads"))
+    return {"times": timer.results, "peak_mb": _peak_mb()}
+
+
+def worker_oxigraph(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+
+    bindings = _default_bindings(root)
+    from aiplus_kg.queries import load_catalogue
+
+    timer = Timer(None, None)
+    data = (BENCH / f"{root.name}.nq").read_bytes()
+    store = ox.Store()
+    timer.run("store", lambda: store.bulk_load(data, format=ox.RdfFormat.N_QUADS))
+
+    def term(node: Any) -> Any:
+        if isinstance(node, URIRef):
+            return ox.NamedNode(str(node))
+        assert isinstance(node, Literal)
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        if node.datatype:
+            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+        return ox.Literal(str(node))
+
+    for query in load_catalogue(_project(root)):
+        subs = {ox.Variable(k): term(v) for k, v in bindings[query.name].items()}
+
+        def run(q: Any = query, s: Any = subs) -> int:
+            solutions = store.query(q.text, use_default_graph_as_union=True, substitutions=s)
+            names = list(solutions.variables)
+            count = 0
+            for row in solutions:  # read every term of every solution
+                count += len([row[v] for v in names])
+            return count
+
+        timer.run(f"query:{query.name}", run, repeat=args.runs)
+    return {"times": timer.results, "peak_mb": _peak_mb()}
+
+
+WORKERS = {"product": worker_product, "reference": worker_reference, "oxigraph": worker_oxigraph}
+
+
+# --- the driver -----------------------------------------------------------------------
+
+
+def _spawn(kind: str, root: Path, args: argparse.Namespace, timeout: float) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        kind,
+        "--root",
+        str(root),
+        "--budget",
+        str(args.budget),
+        "--query-budget",
+        str(args.query_budget),
+        "--reference-budget",
+        str(args.reference_budget),
+        "--product-budget",
+        str(args.product_budget),
+        "--runs",
+        str(args.runs),
+    ]
+    env = dict(os.environ, AIPLUS_CACHE_DIR="off")
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, env=env, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return {"times": {}, "error": f"{kind} worker over {timeout:.0f} s"}
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        return {"times": {}, "error": f"{kind} worker failed: {tail[0]}"}
+    return json.loads(lines[-1])
+
+
+def _wall(command: list[str], env: dict[str, str] | None = None, runs: int = 1) -> float | str:
+    """The shortest wall time of ``runs`` runs of ``command`` (which must succeed)."""
+    best = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, env=env, check=False)
+        elapsed = time.perf_counter() - start
+        if done.returncode not in (0, 1):
+            return f"failed ({done.returncode})"
+        best = elapsed if best is None else min(best, elapsed)
+    return best if best is not None else "not run"
+
+
+def _timed_out_wall(command: list[str], limit: float) -> float | str:
+    start = time.perf_counter()
+    try:
+        subprocess.run(command, capture_output=True, timeout=limit, check=False)
+    except subprocess.TimeoutExpired:
+        return OVER
+    return time.perf_counter() - start
+
+
+def cli_measures(root: Path, size: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Command-line timings: validate (cold, warm) against pyshacl; query cold starts."""
+    aiplus = [sys.executable, "-m", "aiplus_kg", "--root", str(root)]
+    cold = dict(os.environ, AIPLUS_CACHE_DIR="off")
+    warm = dict(os.environ, AIPLUS_CACHE_DIR=str(BENCH / "cache" / size))
+    out: dict[str, Any] = {}
+    out["aiplus validate (no cache)"] = _wall([*aiplus, "validate"], cold, runs=args.runs)
+    _wall([*aiplus, "validate"], warm)  # fills the cache
+    out["aiplus validate (cached)"] = _wall([*aiplus, "validate"], warm, runs=args.runs)
+    project = _project(root)
+    shapes = project.shape_files()
+    data = [str(p) for p in [*project.reference_files(), *project.article_files()]]
+    pyshacl = [sys.executable, "-m", "pyshacl", "-s", str(shapes[0]), "-e"]
+    pyshacl += [str(project.ontology_file), "-i", "owlrl", "-a", "-w", *data]
+    out["pyshacl -i owlrl"] = _timed_out_wall(pyshacl, args.budget * 4)
+    floor = _wall([sys.executable, "-c", "import rdflib, click"], runs=args.runs * 2)
+    out["floor: import rdflib, click"] = floor
+    from aiplus_kg.queries import load_catalogue
+
+    worst: tuple[float, str] = (0.0, "")
+    for query in load_catalogue(_project(root)):
+        _wall([*aiplus, "query", query.name], warm)  # fills the cache
+        took = _wall([*aiplus, "query", query.name], warm, runs=args.runs)
+        if isinstance(took, float) and took > worst[0]:
+            worst = (took, query.name)
+    out[f"aiplus query (cached, slowest: {worst[1]})"] = worst[0]
+    return out
+
+
+def _size_root(size: str, seed: int) -> Path:
+    if size == "shipped":
+        return ROOT
+    from generate import generate, parse_size
+
+    target = BENCH / size
+    stamp = target / ".generated"
+    wanted = f"{parse_size(size)} {seed} {(ROOT / 'bench' / 'generate.py').stat().st_mtime}"
+    if not (stamp.is_file() and stamp.read_text() == wanted):
+        counts = generate(target, parse_size(size), seed)
+        print(f"generated {size}: {counts['triples']} triples", file=sys.stderr)
+        stamp.write_text(wanted)
+    return target
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+    return "" if value is None else str(value)
+
+
+def _ratio(slow: Any, fast: Any) -> str:
+    if isinstance(slow, float) and isinstance(fast, float) and fast > 0:
+        return f"{slow / fast:.1f}x"
+    if slow == OVER and isinstance(fast, float):
+        return "> budget"
+    return ""
+
+
+def render(results: dict[str, dict[str, Any]]) -> str:
+    header = (
+        "size",
+        "stage",
+        "product s",
+        "reference s",
+        "ref/product",
+        "pyoxigraph s",
+        "product/ox",
+    )
+    rows: list[tuple[str, ...]] = [header]
+    for size, result in results.items():
+        product = result["product"].get("times", {})
+        reference = result["reference"].get("times", {})
+        oxigraph = result["oxigraph"].get("times", {})
+        stages = list(dict.fromkeys([*product, *reference]))
+        for stage in stages:
+            p, r, o = product.get(stage), reference.get(stage), oxigraph.get(stage)
+            ox_ratio = _ratio(p, o) if stage.startswith("query:") else ""
+            rows.append((size, stage, _fmt(p), _fmt(r), _ratio(r, p), _fmt(o), ox_ratio))
+        for kind in ("product", "reference", "oxigraph"):
+            if "error" in result[kind]:
+                rows.append((size, f"{kind} worker", result[kind]["error"], "", "", "", ""))
+        rows.append(
+            (
+                size,
+                "peak memory (MB)",
+                _fmt(result["product"].get("peak_mb")),
+                _fmt(result["reference"].get("peak_mb")),
+                "",
+                _fmt(result["oxigraph"].get("peak_mb")),
+                "",
+            )
+        )
+        total = check_total(product)
+        label = "whole check (parse+store+validate+queries)"
+        rows.append((size, label, _fmt(total), "", "", "", ""))
+        for name, value in result.get("cli", {}).items():
+            rows.append((size, f"cli: {name}", _fmt(value), "", "", "", ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def check_total(times: dict[str, Any]) -> float | None:
+    keys = ["parse", "store", "validate"] + [k for k in times if k.startswith("query:")]
+    values = [times.get(k) for k in keys]
+    if not all(isinstance(v, float) for v in values):
+        return None
+    return float(sum(values))  # type: ignore[arg-type]
+
+
+def verdicts(results: dict[str, dict[str, Any]]) -> list[str]:
+    """One line per target of the issue: the figure, and whether it holds."""
+    out = []
+    shipped = results.get("shipped", {}).get("cli", {})
+    ref = shipped.get("pyshacl -i owlrl")
+    for label in ("aiplus validate (no cache)", "aiplus validate (cached)"):
+        mine = shipped.get(label)
+        if isinstance(ref, float) and isinstance(mine, float):
+            ratio = ref / mine
+            verdict = "holds" if ratio >= 20 else "does not hold"
+            out.append(f"validate >= 20x pyshacl -i owlrl, {label}: {ratio:.1f}x, {verdict}")
+    floor = shipped.get("floor: import rdflib, click")
+    query = next((v for k, v in shipped.items() if k.startswith("aiplus query")), None)
+    if isinstance(floor, float) and isinstance(query, float):
+        ratio = query / floor
+        verdict = "holds" if ratio <= 2 else "does not hold"
+        out.append(f"saved query cold start <= 2x floor: {ratio:.2f}x (slowest query), {verdict}")
+    big = results.get("1M")
+    if big:
+        product, oxigraph = big["product"].get("times", {}), big["oxigraph"].get("times", {})
+        ratios = [
+            (product[k] / oxigraph[k], k)
+            for k in product
+            if k.startswith("query:")
+            and isinstance(product.get(k), float)
+            and isinstance(oxigraph.get(k), float)
+            and oxigraph[k] > 0
+        ]
+        if ratios:
+            worst = max(ratios)
+            verdict = "holds" if worst[0] <= 1.5 else "does not hold"
+            out.append(
+                f"1M: every query <= 1.5x pyoxigraph: worst {worst[0]:.2f}x ({worst[1]}), {verdict}"
+            )
+        peak = big["product"].get("peak_mb")
+        if isinstance(peak, float):
+            verdict = "holds" if peak < 3072 else "does not hold"
+            out.append(f"1M: peak memory < 3 GB: {peak:.0f} MB, {verdict}")
+    if "100k" in results and "1M" in results:
+        small = check_total(results["100k"]["product"].get("times", {}))
+        large = check_total(results["1M"]["product"].get("times", {}))
+        if small and large:
+            verdict = "holds" if large / small <= 12 else "does not hold"
+            out.append(f"whole check 100k -> 1M: {large / small:.1f}x (<= 12x), {verdict}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="shipped,10k,100k,1M")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--budget", type=float, default=60.0, help="reference stage budget (s)")
+    parser.add_argument("--query-budget", type=float, default=20.0, help="per reference query")
+    parser.add_argument("--reference-budget", type=float, default=300.0, help="whole reference run")
+    parser.add_argument("--product-budget", type=float, default=1800.0)
+    parser.add_argument("--runs", type=int, default=3, help="repeats of each command timing")
+    parser.add_argument("--no-cli", action="store_true", help="skip the command-line timings")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(WORKERS[args.worker](args.root, args)))
+        return 0
+    BENCH.mkdir(parents=True, exist_ok=True)
+    results: dict[str, dict[str, Any]] = {}
+    for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
+        root = _size_root(size, args.seed)
+        print(f"running {size}...", file=sys.stderr)
+        limit = args.product_budget + args.reference_budget + 600
+        result = {"product": _spawn("product", root, args, limit)}
+        result["reference"] = _spawn("reference", root, args, limit)
+        result["oxigraph"] = _spawn("oxigraph", root, args, limit)
+        if not args.no_cli and size == "shipped":
+            result["cli"] = cli_measures(root, size, args)
+        results[size] = result
+    print(render(results))
+    print()
+    for line in verdicts(results):
+        print(line)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

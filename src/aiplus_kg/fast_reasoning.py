@@ -1,0 +1,205 @@
+"""The OWL RL closure with ``reasonable`` (Rust), made to agree with owlrl.
+
+owlrl (the reference) and ``reasonable`` implement the same rule tables (OWL 2 RL,
+section 4.3) but do not produce the same graph. This module runs ``reasonable`` and
+closes the gaps, so that both agree exactly on **the project's own entailments**: the
+triples of the closure whose subject is an IRI of the entity namespace (``id:``) or of
+the source namespace (``src:``), once the closure is cleaned as validation cleans it
+(no literal subject, no reflexive ``owl:sameAs``). See :func:`project_view`; the tests
+compare both engines on it, on the shipped graph and on the invalid examples.
+
+What is done to get there:
+
+1. owlrl's one-time rules run first, by owlrl's own code (they are a single pass):
+   datatype typing of literals and its subsumptions, datatype disjointness, the
+   ``dt-not-type`` check of lexical forms, ``cls-thing``, ``cls-nothing1``, ``prp-ap``.
+   Their triples go to ``reasonable`` with the data.
+2. Literals and blank nodes go to ``reasonable`` as placeholder IRIs and come back as
+   they were: no literal is re-typed (``reasonable`` turns a simple literal into an
+   ``xsd:string`` one) and no blank node is renamed.
+3. ``reasonable`` types every resource as ``owl:Thing``; owlrl only those that belong to
+   a class it has made a subclass of ``owl:Thing`` (rule ``scm-cls``: every declared
+   ``owl:Class``). The ``owl:Thing`` typings are recomputed that way.
+4. ``reasonable`` records no inconsistency; :mod:`aiplus_kg.consistency` finds, in the
+   closure, every one owlrl reports, with owlrl's own wording.
+5. Triples with a blank-node predicate are dropped, as owlrl's post-processing does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .consistency import find_inconsistencies
+from .graphs import union_graph
+from .lean_graph import lean_graph
+from .namespaces import ID, OWL, RDF, RDFS, SRC, bind_prefixes
+
+__all__ = [
+    "PROJECT_NAMESPACES",
+    "fast_closure_set",
+    "fast_closure_with_errors",
+    "project_view",
+]
+
+Triple = tuple[Node, Node, Node]
+
+PROJECT_NAMESPACES = (str(ID), str(SRC))
+"""The subjects whose entailments both engines must agree on."""
+
+_LITERAL = "urn:x-aiplus-reasoner:literal:"
+_BLANK = "urn:x-aiplus-reasoner:blank:"
+
+
+def project_view(triples: Iterable[Triple]) -> set[Triple]:
+    """The project's own entailments among ``triples``: those whose subject is an IRI of
+    ``id:`` or ``src:``, without reflexive ``owl:sameAs``."""
+    return {
+        (s, p, o)
+        for s, p, o in triples
+        if isinstance(s, URIRef)
+        and str(s).startswith(PROJECT_NAMESPACES)
+        and not (p == OWL.sameAs and s == o)
+    }
+
+
+def _one_time_rules(graph: Graph) -> tuple[set[Triple], list[str]]:
+    """The triples and error messages of owlrl's one-time rules on ``graph``; they are
+    collected, never added to ``graph``."""
+    import owlrl
+
+    core = owlrl.OWLRL_Semantics(graph, False, False)
+    core.one_time_rules()
+    return set(core.added_triples), list(core.error_messages)
+
+
+def _source(graph: Graph) -> Graph:
+    """``graph`` itself when its triples are its union (a graph, or a dataset whose
+    default graph is the union of its graphs), else a union copy."""
+    if isinstance(graph, Dataset) and not graph.default_union:
+        return union_graph(graph)
+    return graph
+
+
+class _Codec:
+    """Literals and blank nodes as placeholder IRIs for ``reasonable``, and back."""
+
+    def __init__(self) -> None:
+        self.back: dict[Node, Node] = {}  # placeholder IRI -> the term it stands for
+        self._literals: dict[Literal, str] = {}
+
+    def encode(self, term: Node) -> str:
+        if isinstance(term, URIRef):
+            return str(term)
+        if isinstance(term, BNode):
+            name = _BLANK + str(term)
+        else:
+            name = self._literals.get(term)  # type: ignore[call-overload]
+            if name is None:
+                name = f"{_LITERAL}{len(self._literals)}"
+                self._literals[term] = name  # type: ignore[index]
+        self.back[URIRef(name)] = term
+        return name
+
+
+def _reason(encoded: list[tuple[str, str, str]], codec: _Codec) -> set[Triple]:
+    """The closure ``reasonable`` computes for the ``encoded`` triples, decoded; it
+    includes the triples given."""
+    import reasonable
+
+    reasoner = reasonable.PyReasoner()
+    reasoner.from_graph(encoded)
+    encoded.clear()
+    inferred = reasoner.reason()
+    del reasoner
+    # placeholders go back to their terms; equal IRIs share one object
+    terms = codec.back
+    out: set[Triple] = set()
+    while inferred:
+        s, p, o = inferred.pop()
+        s = terms.setdefault(s, s)
+        p = terms.setdefault(p, p)
+        if isinstance(p, Literal | BNode):
+            continue  # owlrl never stores a literal predicate and drops blank-node ones
+        out.add((s, p, terms.setdefault(o, o)))
+    return out
+
+
+def _thing_classes(closure: set[Triple]) -> set[Node]:
+    """The classes owlrl makes subclasses of ``owl:Thing``: every ``owl:Class`` (rule
+    scm-cls), ``owl:Thing`` itself, and what is a subclass or an equivalent of those."""
+    sub: defaultdict[Node, set[Node]] = defaultdict(set)  # superclass -> subclasses
+    found: set[Node] = {OWL.Thing}
+    for s, p, o in closure:
+        if p == RDFS.subClassOf:
+            sub[o].add(s)
+        elif p == OWL.equivalentClass:
+            sub[o].add(s)
+            sub[s].add(o)
+        elif p == RDF.type and o == OWL.Class:
+            found.add(s)
+    stack = list(found)
+    while stack:
+        for child in sub.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def _fix_thing(closure: set[Triple], typed: set[Node]) -> None:
+    """Recompute, in place, the ``rdf:type owl:Thing`` triples the way owlrl derives
+    them; ``typed`` are the resources the input itself types as ``owl:Thing``."""
+    things = _thing_classes(closure)
+    typed = set(typed)
+    drop = []
+    for triple in closure:
+        s, p, o = triple
+        if p == RDF.type:
+            if o == OWL.Thing:
+                drop.append(triple)
+            elif o in things:
+                typed.add(s)
+    closure.difference_update(drop)
+    closure.update((s, RDF.type, OWL.Thing) for s in typed)
+
+
+def fast_closure_set(graph: Graph) -> tuple[set[Triple], list[str]]:
+    """The OWL RL closure of ``graph`` as a set of triples (literal-subject triples
+    included, as owlrl keeps them) and owlrl's error messages."""
+    source = _source(graph)
+    extra, errors = _one_time_rules(source)
+    given = set(source.triples((None, None, None)))
+    given.update(extra)
+    del extra
+    # what the later steps need of the input, so that it can go before reasoning
+    typed = {s for s, p, o in given if p == RDF.type and o == OWL.Thing}
+    lists = {t for t in given if t[1] in (RDF.first, RDF.rest)}
+    codec = _Codec()
+    encode = codec.encode
+    encoded = [(encode(s), encode(p), encode(o)) for s, p, o in given]
+    del given
+    closure = _reason(encoded, codec)
+    _fix_thing(closure, typed)
+    errors.extend(find_inconsistencies(closure, lists))
+    return closure, sorted(set(errors))
+
+
+def fast_closure_with_errors(graph: Graph, *, clean: bool = False) -> tuple[Graph, list[str]]:
+    """The OWL RL closure of ``graph`` (a graph or a dataset, whose union is used) and
+    owlrl's error messages, computed with ``reasonable``; ``graph`` is left untouched.
+
+    Like owlrl's closure, the result holds literal-subject triples (the types of
+    literals), unless ``clean``; unlike it, no reflexive ``owl:sameAs``, which
+    validation drops anyway. The graph is a :func:`aiplus_kg.lean_graph.lean_graph`.
+    """
+    closure, errors = fast_closure_set(graph)
+    if clean:
+        kept: Iterable[Triple] = (t for t in closure if not isinstance(t[0], Literal))
+    else:
+        kept = closure
+    result = lean_graph(kept, bind_prefixes(Graph(bind_namespaces="none")))
+    return result, errors

@@ -1,0 +1,94 @@
+"""The project's dataset in pyoxigraph, read back from the cache while the files are
+unchanged.
+
+On a miss the Turtle files are read as always (:func:`aiplus_kg.loader.load_project`,
+with its error messages), copied into a pyoxigraph store and, when the store is
+faithful (see :mod:`aiplus_kg.oxstore`), dumped into the cache as N-Quads with a small
+JSON record. On a hit nothing is parsed but that N-Quads dump, in Rust.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset
+
+from .cache import Cache, cache_for, digest
+from .loader import LoadedDataset, load_project
+from .project import Project
+
+__all__ = ["ProjectStore", "data_files", "data_key", "project_store"]
+
+KIND = "dataset"
+
+
+def data_files(project: Project) -> list[Path]:
+    """The files the dataset is read from, in the loader's order."""
+    return [project.ontology_file, *project.reference_files(), *project.article_files()]
+
+
+def data_key(project: Project, salt: str = KIND) -> str:
+    """The cache key of what derives from the dataset files alone."""
+    return digest(data_files(project), root=project.root, salt=salt)
+
+
+@dataclass
+class ProjectStore:
+    """The dataset in pyoxigraph, the number of triples of its union, and, when it was
+    just read from the files, the rdflib dataset too."""
+
+    ox: object  # an aiplus_kg.oxstore.OxDataset
+    triples: int
+    loaded: LoadedDataset | None = field(default=None, repr=False)
+
+    @property
+    def view(self) -> object:
+        from .oxstore import GraphView
+
+        return GraphView(self.ox)  # type: ignore[arg-type]
+
+
+def _from_cache(cache: Cache, key: str) -> ProjectStore | None:
+    record = cache.read_json(KIND, key)
+    if record is None:
+        return None
+    data = cache.read_bytes(KIND, key, "nq")
+    if data is None:
+        return None
+    from .oxstore import load_store
+
+    try:
+        store = load_store(data)
+    except (SyntaxError, ValueError, OSError):
+        return None
+    try:
+        triples = int(record["triples"])  # type: ignore[call-overload]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return ProjectStore(store, triples)
+
+
+def build_store(dataset: Dataset) -> ProjectStore:
+    """A store holding ``dataset`` (see :func:`aiplus_kg.oxstore.dataset_store`)."""
+    from .oxstore import dataset_store
+
+    return ProjectStore(dataset_store(dataset), len(dataset))
+
+
+def project_store(project: Project) -> ProjectStore:
+    """The project's dataset in pyoxigraph: from the cache, else from the files (then
+    cached, if it is faithful)."""
+    cache = cache_for(project.root, project.origin)
+    key = data_key(project) if cache is not None else ""
+    if cache is not None:
+        hit = _from_cache(cache, key)
+        if hit is not None:
+            return hit
+    loaded = load_project(project)
+    built = build_store(loaded.dataset)
+    built.loaded = loaded
+    faithful = built.ox.faithful  # type: ignore[attr-defined]
+    if cache is not None and faithful and cache.write_bytes(KIND, key, "nq", built.ox.dump()):  # type: ignore[attr-defined]
+        cache.write_json(KIND, key, {"triples": built.triples})
+    return built

@@ -1,0 +1,250 @@
+"""pyoxigraph (Oxigraph, a SPARQL 1.1 engine in Rust) as the fast engine's store.
+
+:func:`dataset_store` copies an rdflib dataset into a pyoxigraph store the way the
+project's rdflib dataset is queried: each named graph as itself, and **the default graph
+holding the RDF merge of the named graphs** (each distinct triple once). That is what
+rdflib's ``default_union`` dataset gives; pyoxigraph's own ``use_default_graph_as_union``
+would repeat a triple once per graph holding it (Oxigraph issue #1919).
+
+Terms go across unchanged, with one exception: Oxigraph stores some literals in a
+canonical form (``"0.50"^^xsd:decimal`` becomes ``"0.5"``, language tags go to lower
+case). :attr:`OxDataset.faithful` tells whether every literal survives the trip;
+callers fall back to rdflib when one does not, so that no answer changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.term import Node
+
+from .graphs import DEFAULT_GRAPH_ID
+from .namespaces import XSD
+
+__all__ = [
+    "Converter",
+    "GraphView",
+    "OxDataset",
+    "dataset_store",
+    "graph_store",
+    "load_store",
+    "select",
+]
+
+_XSD_STRING = str(XSD.string)
+
+
+class Converter:
+    """rdflib terms to pyoxigraph terms and back, remembering what it has seen.
+
+    ``unfaithful`` counts the literals that cannot cross unchanged (a language tag
+    that is not in lower case, an explicit ``xsd:string``); ``typed`` keeps the other
+    typed literals, whose stored form :attr:`OxDataset.faithful` checks.
+    """
+
+    def __init__(self) -> None:
+        self._to: dict[Node, Any] = {}
+        self._blank_from: dict[str, BNode] = {}
+        self.typed: set[tuple[str, str]] = set()
+        self.unfaithful = 0
+
+    def to_ox(self, term: Node) -> Any:
+        found = self._to.get(term)
+        if found is not None:
+            return found
+        if isinstance(term, URIRef):
+            made: Any = ox.NamedNode(str(term))
+        elif isinstance(term, BNode):
+            made = ox.BlankNode()
+            self._blank_from[made.value] = term
+        elif isinstance(term, Literal):
+            made = self._literal(term)
+        else:
+            raise TypeError(f"cannot store {term!r} in pyoxigraph")
+        self._to[term] = made
+        return made
+
+    def _literal(self, term: Literal) -> Any:
+        if term.language:
+            made = ox.Literal(str(term), language=term.language)
+            if made.language != term.language:
+                self.unfaithful += 1
+            return made
+        if term.datatype is None:
+            return ox.Literal(str(term))
+        if str(term.datatype) == _XSD_STRING:
+            self.unfaithful += 1  # rdflib keeps "x"^^xsd:string apart from "x"; Oxigraph does not
+        else:
+            self.typed.add((str(term), str(term.datatype)))
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+
+    def from_ox(self, term: Any) -> Node | None:
+        if term is None:
+            return None
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return self._blank_from.get(term.value) or BNode(term.value)
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            datatype = term.datatype.value
+            if datatype == _XSD_STRING:
+                return Literal(term.value)
+            return Literal(term.value, datatype=URIRef(datatype))
+        raise TypeError(f"unexpected pyoxigraph term {term!r}")
+
+
+_TYPED_LITERALS = f"""
+SELECT DISTINCT ?o WHERE {{
+    {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }}
+    FILTER(isLiteral(?o) && LANG(?o) = "" && DATATYPE(?o) != <{_XSD_STRING}>)
+}}"""
+
+
+class OxDataset:
+    """A pyoxigraph store and the converter that filled it."""
+
+    def __init__(self, store: Any, converter: Converter) -> None:
+        self.store = store
+        self.converter = converter
+        self._faithful: bool | None = None
+
+    @property
+    def faithful(self) -> bool:
+        """Whether every literal is stored exactly as rdflib holds it, so that queries
+        see the same terms on both engines."""
+        if self._faithful is None:
+            if self.converter.unfaithful:
+                self._faithful = False
+            else:
+                stored = {
+                    (row[0].value, row[0].datatype.value)
+                    for row in self.store.query(_TYPED_LITERALS)
+                }
+                self._faithful = stored == self.converter.typed
+        return self._faithful
+
+    def dump(self) -> bytes:
+        """The whole store (named graphs and default graph) as N-Quads."""
+        return bytes(self.store.dump(format=ox.RdfFormat.N_QUADS))
+
+
+def graph_store(triples: Iterable[tuple[Node, Node, Node]]) -> OxDataset:
+    """A store whose default graph holds ``triples`` (a graph, or any triples)."""
+    converter = Converter()
+    to = converter.to_ox
+    default = ox.DefaultGraph()
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(to(s), to(p), to(o), default) for s, p, o in triples)
+    return OxDataset(store, converter)
+
+
+def dataset_store(dataset: Dataset) -> OxDataset:
+    """The named graphs of ``dataset`` as named graphs, and their merge as the default
+    graph (see the module docstring)."""
+    converter = Converter()
+    to = converter.to_ox
+    default = ox.DefaultGraph()
+    store = ox.Store()
+
+    def quads() -> Iterable[Any]:
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, Graph) else g
+            quad_s, quad_p, quad_o = to(s), to(p), to(o)
+            yield ox.Quad(quad_s, quad_p, quad_o, default)
+            if name is not None and name != DEFAULT_GRAPH_ID:
+                yield ox.Quad(quad_s, quad_p, quad_o, to(name))
+
+    store.bulk_extend(quads())
+    return OxDataset(store, converter)
+
+
+def load_store(data: bytes) -> OxDataset:
+    """A store read back from :meth:`OxDataset.dump` (a faithful store's N-Quads)."""
+    store = ox.Store()
+    store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+    ds = OxDataset(store, Converter())
+    ds._faithful = True  # only faithful stores are dumped
+    return ds
+
+
+def select(
+    ds: OxDataset,
+    text: str,
+    bindings: Mapping[str, Node] | None = None,
+) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]] | bool:
+    """Run a ``SELECT`` (the variables and rows, as rdflib terms) or an ``ASK`` (a
+    boolean) on ``ds``; ``bindings`` pre-bind projected variables (SEP-0007)."""
+    to = ds.converter.to_ox
+    substitutions = {ox.Variable(str(Variable(k))): to(v) for k, v in (bindings or {}).items()}
+    solutions = ds.store.query(text, substitutions=substitutions)
+    if isinstance(solutions, ox.QueryBoolean):
+        return bool(solutions)
+    variables = tuple(v.value for v in solutions.variables)
+    back = ds.converter.from_ox
+    rows = [tuple(back(s[v]) for v in variables) for s in solutions]
+    return variables, rows
+
+
+class _NamedGraph:
+    """What :func:`aiplus_kg.queries.dataset_graphs` reads of a named graph: its name,
+    and whether it is empty (``len`` is 1 for a graph with triples: a store does not
+    count them for free)."""
+
+    def __init__(self, identifier: URIRef, store: Any) -> None:
+        self.identifier = identifier
+        self._store = store
+
+    def __len__(self) -> int:
+        quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(self.identifier)))
+        return int(next(iter(quads), None) is not None)
+
+
+class GraphView:
+    """Read-only look-ups on a store, in the shape the label, resolve and parameter code
+    uses on an rdflib dataset: ``objects``, ``subject_objects``, ``triples``, ``in``
+    and ``graphs``. Patterns look at the default graph (the merge of the named graphs).
+    """
+
+    def __init__(self, ds: OxDataset) -> None:
+        self.ds = ds
+        self._graphs: list[_NamedGraph] | None = None
+
+    def _pattern(self, s: Node | None, p: Node | None, o: Node | None) -> Any:
+        to = self.ds.converter.to_ox
+        return self.ds.store.quads_for_pattern(
+            None if s is None else to(s),
+            None if p is None else to(p),
+            None if o is None else to(o),
+            ox.DefaultGraph(),
+        )
+
+    def triples(
+        self, pattern: tuple[Node | None, Node | None, Node | None]
+    ) -> Iterable[tuple[Node, Node, Node]]:
+        back = self.ds.converter.from_ox
+        for quad in self._pattern(*pattern):
+            yield back(quad.subject), back(quad.predicate), back(quad.object)  # type: ignore[misc]
+
+    def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterable[Node]:
+        back = self.ds.converter.from_ox
+        for quad in self._pattern(subject, predicate, None):
+            yield back(quad.object)  # type: ignore[misc]
+
+    def subject_objects(self, predicate: Node | None = None) -> Iterable[tuple[Node, Node]]:
+        back = self.ds.converter.from_ox
+        for quad in self._pattern(None, predicate, None):
+            yield back(quad.subject), back(quad.object)  # type: ignore[misc]
+
+    def __contains__(self, pattern: tuple[Node | None, Node | None, Node | None]) -> bool:
+        return next(iter(self._pattern(*pattern)), None) is not None
+
+    def graphs(self) -> list[_NamedGraph]:
+        if self._graphs is None:
+            names = sorted(str(g.value) for g in self.ds.store.named_graphs())
+            self._graphs = [_NamedGraph(URIRef(g), self.ds.store) for g in names]
+        return self._graphs

@@ -1,0 +1,259 @@
+"""The content-keyed cache: keys, location, atomic writes, and what it saves.
+
+A repeated ``aiplus query``, ``validate`` or ``check`` on unchanged files reads back what
+the first run derived (the pyoxigraph dataset, the validation report, the consistency
+check) instead of parsing and reasoning again; one changed byte in an input makes a new
+key; deleting the cache changes nothing but the time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from aiplus_kg import cache as cache_module
+from aiplus_kg import fast_store, reasoning, validation
+from aiplus_kg.cache import CACHE_ENV, KEEP, Cache, cache_for, default_folder, digest
+from aiplus_kg.project import Project
+from tests.support import MINI, run_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of the real project (small enough), with its cache under tmp."""
+    target = tmp_path / "project"
+    for name in ("ontology", "graph", "shapes", "queries"):
+        shutil.copytree(ROOT / name, target / name)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    return target
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any parse of the Turtle files, or any reasoning, fail the test."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed or reasoned again")
+
+    for module in (fast_store, validation, reasoning):
+        monkeypatch.setattr(module, "load_project", refuse, raising=False)
+    monkeypatch.setattr("aiplus_kg.loader.load_project", refuse)
+    monkeypatch.setattr("aiplus_kg.loader.parse_turtle", refuse)
+    monkeypatch.setattr("aiplus_kg.fast_reasoning.fast_closure_set", refuse)
+    monkeypatch.setattr("aiplus_kg.validation.validate", refuse)
+
+
+# --- keys -----------------------------------------------------------------------------
+
+
+def test_digest_follows_content_path_and_salt(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    a.write_bytes(b"x")
+    b.write_bytes(b"x")
+    key = digest([a], root=tmp_path)
+    assert key == digest([a], root=tmp_path)
+    assert key != digest([b], root=tmp_path)  # another file name
+    assert key != digest([a], root=tmp_path, salt="other")
+    a.write_bytes(b"y")
+    assert key != digest([a], root=tmp_path)
+    assert len(key) == 64
+
+
+def test_digest_follows_the_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "a.ttl"
+    path.write_bytes(b"x")
+    before = digest([path])
+    monkeypatch.setattr(cache_module, "_CODE", ["another program"])
+    assert digest([path]) != before
+
+
+def test_unreadable_file_never_hits(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.ttl"
+    assert digest([missing]) != digest([missing])
+
+
+# --- where ----------------------------------------------------------------------------
+
+
+def test_folder_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "here"))
+    assert default_folder(tmp_path) == tmp_path / "here"
+    monkeypatch.setenv(CACHE_ENV, "off")
+    assert default_folder(ROOT) is None
+    assert cache_for(ROOT) is None
+
+
+def test_folder_of_a_checkout_is_build_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    assert default_folder(ROOT) == ROOT / "build" / "cache"
+    assert "build/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_bundled_data_uses_the_user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_folder(tmp_path, "bundled") == tmp_path / "xdg" / "aiplus-kg"
+    assert default_folder(tmp_path, "option") is None  # any other folder: no cache
+    assert default_folder(MINI) is None
+
+
+# --- entries --------------------------------------------------------------------------
+
+
+def test_write_is_atomic_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    store = Cache(tmp_path / "c")
+    assert store.write_bytes("kind", "k1", "bin", b"data")
+    assert store.read_bytes("kind", "k1", "bin") == b"data"
+    assert [p.name for p in (tmp_path / "c" / "kind").iterdir()] == ["k1.bin"]
+    assert store.read_bytes("kind", "absent", "bin") is None
+
+
+def test_a_failed_write_is_ignored(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    store = Cache(blocker)
+    assert store.write_json("kind", "k", {"a": 1}) is False
+    assert store.read_json("kind", "k") is None
+
+
+def test_corrupt_entry_is_a_miss(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    (tmp_path / "kind").mkdir()
+    (tmp_path / "kind" / "k.json").write_bytes(b'{"truncated": ')
+    assert store.read_json("kind", "k") is None
+    (tmp_path / "kind" / "k.json").write_bytes(b"[1, 2]")
+    assert store.read_json("kind", "k") is None
+
+
+def test_old_entries_are_pruned(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    for i in range(KEEP + 3):
+        store.write_bytes("kind", f"key{i:02d}", "bin", b"x")
+        store.write_json("kind", f"key{i:02d}", {"i": i})
+        stamp = 1_000_000 + i
+        for path in (tmp_path / "kind").glob(f"key{i:02d}.*"):
+            os.utime(path, (stamp, stamp))
+    names = sorted(p.name.split(".")[0] for p in (tmp_path / "kind").iterdir())
+    assert len(set(names)) == KEEP
+    assert "key00" not in names
+    assert f"key{KEEP + 2:02d}" in names
+
+
+def test_concurrent_writers_and_readers_see_whole_entries(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    payloads = [bytes([i]) * 500_000 for i in range(4)]
+    seen: list[bytes | None] = []
+
+    def write(data: bytes) -> None:
+        for _ in range(5):
+            store.write_bytes("kind", "shared", "bin", data)
+
+    def read() -> None:
+        for _ in range(50):
+            seen.append(store.read_bytes("kind", "shared", "bin"))
+
+    threads = [threading.Thread(target=write, args=(p,)) for p in payloads]
+    threads += [threading.Thread(target=read) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(data is None or data in payloads for data in seen)
+    assert store.read_bytes("kind", "shared", "bin") in payloads
+    assert not [p for p in (tmp_path / "kind").iterdir() if p.name.endswith(".tmp")]
+
+
+# --- what it saves --------------------------------------------------------------------
+
+
+def test_repeated_query_neither_parses_nor_reasons(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = run_cli("query", "chip-to-goal", "--format", "csv", root=project)
+    assert first.exit_code == 0, first.stderr
+    with monkeypatch.context() as patched:
+        _no_parsing(patched)
+        again = run_cli("query", "chip-to-goal", "--format", "csv", root=project)
+        other = run_cli("query", "article-facts", "-p", "article=003", root=project)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert other.exit_code == 0, other.stderr
+
+
+def test_repeated_validate_and_check_read_the_cache(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results = {}
+    for command in (["validate", "--format", "json"], ["check"]):
+        results[command[0]] = run_cli(*command, root=project)
+        assert results[command[0]].exit_code == 0, results[command[0]].stderr
+    with monkeypatch.context() as patched:
+        _no_parsing(patched)
+        for command in (["validate", "--format", "json"], ["check"]):
+            again = run_cli(*command, root=project)
+            assert again.exit_code == 0, again.stderr
+            assert again.stdout == results[command[0]].stdout
+    assert json.loads(results["validate"].stdout)["conforms"] is True
+
+
+def test_cached_report_keeps_the_ttl_output(project: Path) -> None:
+    first = run_cli("validate", "--format", "ttl", root=project)
+    again = run_cli("validate", "--format", "ttl", root=project)
+    assert first.exit_code == again.exit_code == 0
+    prefixes = [line for line in first.stdout.splitlines() if line.startswith("@prefix")]
+    assert prefixes
+    assert prefixes == [line for line in again.stdout.splitlines() if line.startswith("@prefix")]
+    assert len(first.stdout.splitlines()) == len(again.stdout.splitlines())
+
+
+def test_a_changed_file_is_read_again(project: Path) -> None:
+    first = run_cli("query", "search-labels", "-p", "text=Silk", "--format", "csv", root=project)
+    assert first.exit_code == 0, first.stderr
+    entities = project / "graph" / "reference" / "entities.ttl"
+    entities.write_text(
+        entities.read_text(encoding="utf-8")
+        + '\nid:silk-test a aip:Programme ; rdfs:label "Silk test"@en .\n',
+        encoding="utf-8",
+    )
+    again = run_cli("query", "search-labels", "-p", "text=Silk", "--format", "csv", root=project)
+    assert again.exit_code == 0, again.stderr
+    assert "Silk test" in again.stdout
+    assert "Silk test" not in first.stdout
+
+
+def test_a_changed_file_is_validated_again(project: Path) -> None:
+    assert run_cli("validate", root=project).exit_code == 0
+    shapes = project / "shapes" / "aiplus-shapes.ttl"
+    text = shapes.read_text(encoding="utf-8")
+    shapes.write_text(text.replace("sh:severity sh:Warning ;", "sh:severity sh:Violation ;"))
+    assert run_cli("validate", root=project).exit_code == 1
+
+
+def test_deleting_the_cache_is_harmless(project: Path, tmp_path: Path) -> None:
+    first = run_cli("query", "articles", "--format", "csv", root=project)
+    shutil.rmtree(tmp_path / "cache")
+    again = run_cli("query", "articles", "--format", "csv", root=project)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert any((tmp_path / "cache").rglob("*.nq"))
+
+
+def test_the_reference_engine_does_not_use_the_cache(project: Path, tmp_path: Path) -> None:
+    result = run_cli("--engine", "reference", "validate", root=project)
+    assert result.exit_code == 0, result.stderr
+    assert not (tmp_path / "cache" / "validation").exists()
+
+
+def test_project_store_round_trip(project: Path) -> None:
+    built = fast_store.project_store(Project(project))
+    assert built.loaded is not None  # read from the files
+    cached = fast_store.project_store(Project(project))
+    assert cached.loaded is None  # read back from the cache
+    assert cached.triples == built.triples
+    assert len(cached.ox.store) == len(built.ox.store)  # type: ignore[attr-defined]

@@ -1,0 +1,403 @@
+"""The fast engine and the reference engine give the same answers.
+
+* Closure: both agree exactly on the project's own entailments (the triples of the
+  cleaned closure whose subject is an ``id:`` or ``src:`` IRI, see
+  :func:`aiplus_kg.fast_reasoning.project_view`), the fast closure adds nothing the
+  reference one lacks, and both report the same inconsistencies, word for word.
+* Validation: the same findings (severity, focus, path, value, message, shape,
+  component, files) on the shipped graph, on contributor files that exercise each
+  mechanism (owl:sameAs merging, closure types, SPARQL targets on the closure and on
+  the asserted triples) and on in-memory mutants.
+* Saved queries: the same results, term for term and row for row.
+* Selection: ``--engine``, and the fallback to the reference path with a one-line
+  notice when a fast package cannot be imported.
+
+The reference runs take seconds each: they run once for the module, two at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal
+from rdflib.collection import Collection
+
+from aiplus_kg import engines
+from aiplus_kg.errors import InputError
+from aiplus_kg.fast_reasoning import project_view
+from aiplus_kg.loader import LoadedDataset, load, load_extra
+from aiplus_kg.namespaces import AIP, ID, OWL, RDF, XSD
+from aiplus_kg.project import Project
+from aiplus_kg.queries import load_catalogue, run_project_query
+from aiplus_kg.reasoning import closure_with_errors, inconsistencies
+from aiplus_kg.validation import Finding, validate
+from tests.support import DATA, run_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = [
+    "invalid/invalid-position-two-holders.ttl",  # functional property: owl:sameAs merge
+    "invalid/invalid-jurisdiction-not-a-province.ttl",  # sh:class on inferred types
+    "invalid/invalid-class-typo.ttl",  # SPARQL target on the asserted triples
+    "invalid/invalid-property-typo.ttl",
+    "invalid/invalid-unknown-entity.ttl",
+    "invalid/invalid-entity-without-type.ttl",
+    "invalid/invalid-conflicting-dates.ttl",  # SPARQL target on the closure
+    "invalid/invalid-boolean-as-string.ttl",  # datatypes, literal types in the closure
+    "valid/valid-hedged-claim.ttl",
+]
+
+
+def _person_huawei(loaded: LoadedDataset) -> None:
+    """A disjointness clash: an organisation typed as a person."""
+    graph = loaded.dataset.graph(loaded.article_graphs[0])
+    graph.add((ID.huawei, RDF.type, AIP.Person))
+
+
+def _untyped_chip(loaded: LoadedDataset) -> None:
+    """An entity that loses its types."""
+    loaded.dataset.remove((ID["ascend-910b"], RDF.type, None))
+
+
+MUTANTS: dict[str, Callable[[LoadedDataset], None]] = {
+    "huawei-is-a-person": _person_huawei,
+    "untyped-chip": _untyped_chip,
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    view_equal: bool
+    fast_only: int  # triples of the cleaned fast closure the reference closure lacks
+    view_size: int
+    errors: tuple[tuple[str, ...], tuple[str, ...]]  # (reference, fast)
+    findings: tuple[tuple[Finding, ...], tuple[Finding, ...]]  # (reference, fast)
+
+
+def _loaded(job: str) -> LoadedDataset:
+    loaded = load(ROOT)
+    if job in MUTANTS:
+        MUTANTS[job](loaded)
+    elif job:
+        load_extra(loaded, [DATA / job])
+    return loaded
+
+
+def _cleaned(graph: Graph) -> set[tuple]:
+    return {
+        (s, p, o)
+        for s, p, o in graph
+        if not isinstance(s, Literal) and not (p == OWL.sameAs and s == o)
+    }
+
+
+def _compare(job: str) -> Comparison:
+    """Closure and validation of the project (with ``job`` applied) on both engines."""
+    loaded = _loaded(job)  # one dataset for both: the same blank nodes
+    reference, reference_errors = closure_with_errors(loaded.dataset, engine="reference")
+    fast, fast_errors = closure_with_errors(loaded.dataset, engine="fast")
+    view = project_view(reference)
+    findings = (
+        tuple(validate(_loaded(job), engine="reference").findings),
+        tuple(validate(_loaded(job), engine="fast").findings),
+    )
+    return Comparison(
+        view_equal=view == project_view(fast),
+        fast_only=len(_cleaned(fast) - _cleaned(reference)),
+        view_size=len(view),
+        errors=(tuple(reference_errors), tuple(fast_errors)),
+        findings=findings,
+    )
+
+
+JOBS = ["", *EXAMPLES, *MUTANTS]
+
+
+@pytest.fixture(scope="module")
+def comparisons() -> dict[str, Comparison]:
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        return dict(zip(JOBS, pool.map(_compare, JOBS), strict=True))
+
+
+# --- closure ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("job", JOBS, ids=[j or "shipped" for j in JOBS])
+def test_same_project_entailments(job: str, comparisons: dict[str, Comparison]) -> None:
+    result = comparisons[job]
+    assert result.view_size > 6000, "the view holds the project's entailments"
+    assert result.view_equal
+    assert result.fast_only == 0
+
+
+@pytest.mark.parametrize("job", JOBS, ids=[j or "shipped" for j in JOBS])
+def test_same_inconsistencies(job: str, comparisons: dict[str, Comparison]) -> None:
+    reference, fast = comparisons[job].errors
+    assert fast == reference
+
+
+def test_the_clash_is_found(comparisons: dict[str, Comparison]) -> None:
+    reference, fast = comparisons["huawei-is-a-person"].errors
+    assert any("Disjoint classes" in e and "huawei" in e for e in fast)
+    assert fast == reference
+
+
+def test_mini_closure_agrees(loaded_mini: LoadedDataset) -> None:
+    reference, reference_errors = closure_with_errors(loaded_mini.dataset, engine="reference")
+    fast, fast_errors = closure_with_errors(loaded_mini.dataset, engine="fast")
+    assert project_view(fast) == project_view(reference)
+    assert (ID.huawei, RDF.type, AIP.Organisation) in fast  # subclass
+    assert (ID.huawei, AIP.partnerOf, ID.smic) in fast  # symmetric
+    assert fast_errors == reference_errors == []
+
+
+def _clashes() -> Graph:
+    """One clash of every kind owlrl reports, on a graph without the ontology."""
+    g = Graph()
+    a, b, c, d = ID.a, ID.b, ID.c, ID.d
+    g.add((ID.nobody, RDF.type, OWL.Nothing))  # cls-nothing2
+    g.add((b, OWL.sameAs, c))  # eq-diff1
+    g.add((b, OWL.differentFrom, c))
+    everyone = BNode()  # eq-diff2 (owlrl checks all but the last member)
+    g.add((everyone, RDF.type, OWL.AllDifferent))
+    members = BNode()
+    Collection(g, members, [a, d, ID.last])
+    g.add((everyone, OWL.members, members))
+    g.add((a, OWL.sameAs, d))
+    g.add((ID.knows, RDF.type, OWL.IrreflexiveProperty))  # prp-irp
+    g.add((a, ID.knows, a))
+    g.add((ID.parentOf, RDF.type, OWL.AsymmetricProperty))  # prp-asyp
+    g.add((a, ID.parentOf, b))
+    g.add((b, ID.parentOf, a))
+    g.add((ID.likes, OWL.propertyDisjointWith, ID.hates))  # prp-pdw
+    g.add((a, ID.likes, c))
+    g.add((a, ID.hates, c))
+    g.add((ID.Cat, OWL.disjointWith, ID.Dog))  # cax-dw
+    g.add((ID.rex, RDF.type, ID.Cat))
+    g.add((ID.rex, RDF.type, ID.Dog))
+    g.add((ID.Day, OWL.complementOf, ID.Night))  # cls-com
+    g.add((ID.dusk, RDF.type, ID.Day))
+    g.add((ID.dusk, RDF.type, ID.Night))
+    restriction = BNode()  # cls-maxc1
+    g.add((restriction, OWL.maxCardinality, Literal(0)))
+    g.add((restriction, OWL.onProperty, ID.spouse))
+    g.add((ID.monk, RDF.type, restriction))
+    g.add((ID.monk, ID.spouse, c))
+    negative = BNode()  # prp-npa1
+    g.add((negative, OWL.sourceIndividual, a))
+    g.add((negative, OWL.assertionProperty, ID.owes))
+    g.add((negative, OWL.targetIndividual, b))
+    g.add((a, ID.owes, b))
+    disjoint = BNode()  # cax-adc
+    g.add((disjoint, RDF.type, OWL.AllDisjointClasses))
+    classes = BNode()
+    Collection(g, classes, [ID.Red, ID.Green, ID.Blue])
+    g.add((disjoint, OWL.members, classes))
+    g.add((ID.olive, RDF.type, ID.Green))
+    g.add((ID.olive, RDF.type, ID.Blue))
+    g.add((ID.counter, ID["count"], Literal("abc", datatype=XSD.integer)))  # dt-not-type
+    g.add((ID.counter, ID.value, Literal("abc", datatype=ID.private)))  # not an OWL RL datatype
+    return g
+
+
+def test_every_kind_of_clash_worded_as_owlrl_words_it() -> None:
+    graph = _clashes()
+    _, reference = closure_with_errors(graph, engine="reference")
+    _, fast = closure_with_errors(graph, engine="fast")
+    assert len(reference) >= 12
+    assert fast == reference
+    assert inconsistencies(graph, engine="fast") == inconsistencies(graph, engine="reference")
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("job", JOBS, ids=[j or "shipped" for j in JOBS])
+def test_same_findings(job: str, comparisons: dict[str, Comparison]) -> None:
+    reference, fast = comparisons[job].findings
+    assert fast == reference
+
+
+def test_findings_are_not_trivially_equal(comparisons: dict[str, Comparison]) -> None:
+    """The comparison has violations of several kinds to compare."""
+    components = {
+        f.component
+        for job in JOBS
+        for f in comparisons[job].findings[1]
+        if f.severity == "Violation"
+    }
+    assert {"SPARQLConstraintComponent", "ClassConstraintComponent", "OWLRLConsistency"} <= (
+        components
+    )
+
+
+# --- saved queries ----------------------------------------------------------------------
+
+
+def _queries() -> list[str]:
+    return [q.name for q in load_catalogue(Project(ROOT))]
+
+
+@pytest.mark.parametrize("name", _queries())
+def test_saved_query_same_results(name: str) -> None:
+    project = Project(ROOT)
+    query = next(q for q in load_catalogue(project) if q.name == name)
+    fast = run_project_query(project, query, engine="fast")
+    reference = run_project_query(project, query, engine="reference")
+    assert fast.results.rows, f"{name} returns no row"
+    assert fast.results == reference.results
+    assert fast.bindings == reference.bindings
+    assert not isinstance(fast.labels, type(reference.labels)), "the fast run used pyoxigraph"
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("chip-to-goal", ["-p", "chip=NVIDIA GPUs"]),
+        ("article-facts", ["-p", "article=003"]),
+        ("search-labels", ["-p", "text=Silk", "--format", "tsv"]),
+        ("who-said-what", ["--format", "json"]),
+        ("amounts-and-counts", ["--format", "xml"]),
+    ],
+)
+def test_cli_output_is_byte_identical(name: str, params: list[str]) -> None:
+    fast = run_cli("--engine", "fast", "query", name, *params, root=ROOT)
+    reference = run_cli("--engine", "reference", "query", name, *params, root=ROOT)
+    assert fast.exit_code == reference.exit_code == 0, fast.stderr
+    assert fast.stdout_bytes == reference.stdout_bytes
+    assert fast.stdout_bytes.count(b"\n") >= 2
+
+
+def test_unfaithful_literal_goes_to_rdflib(mini_copy: Path) -> None:
+    """pyoxigraph would store "0.50" as "0.5": the fast engine leaves the query to rdflib."""
+    article = mini_copy / "graph" / "articles" / "a-two.ttl"
+    article.write_text(
+        article.read_text(encoding="utf-8")
+        + '\nid:huawei aip:numericValue "0.50"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n',
+        encoding="utf-8",
+    )
+    query = mini_copy / "queries" / "values.rq"
+    query.parent.mkdir()
+    query.write_text(
+        "#+ summary: numbers\n"
+        "SELECT ?v WHERE { ?s <https://w3id.org/aiplus/ontology#numericValue> ?v } ORDER BY ?v\n",
+        encoding="utf-8",
+    )
+    args = ("query", "values", "--format", "csv")
+    fast = run_cli("--engine", "fast", *args, root=mini_copy)
+    reference = run_cli("--engine", "reference", *args, root=mini_copy)
+    assert fast.exit_code == 0, fast.stderr
+    assert "0.50" in fast.stdout
+    assert fast.stdout == reference.stdout
+
+
+# --- selection and fallback -------------------------------------------------------------
+
+
+def test_default_engine_is_fast() -> None:
+    assert engines.requested() == engines.FAST
+    assert engines.current() == engines.FAST
+
+
+def test_unknown_engine_is_refused() -> None:
+    with pytest.raises(InputError, match="unknown engine 'turbo'"):
+        engines.set_engine("turbo")
+    result = run_cli("--engine", "turbo", "stats")
+    assert result.exit_code == 2
+    assert "turbo" in result.stderr
+
+
+def test_engine_option_does_not_outlive_the_command() -> None:
+    assert run_cli("--engine", "reference", "check").exit_code == 0
+    assert engines.requested() == engines.FAST
+
+
+def test_fallback_when_a_fast_package_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(engines._missing, "reason", "reasonable cannot be imported (no wheel)")
+    monkeypatch.setitem(engines._state, "noticed", False)
+    notices: list[str] = []
+    monkeypatch.setattr(engines, "notice", notices.append)
+    assert engines.resolve_engine("fast") == engines.REFERENCE
+    assert engines.resolve_engine("fast") == engines.REFERENCE
+    assert engines.resolve_engine("reference") == engines.REFERENCE
+    assert len(notices) == 1
+    assert "reasonable cannot be imported" in notices[0]
+    assert "reference engine" in notices[0]
+
+
+def test_fallback_notice_on_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(engines._missing, "reason", "pyoxigraph cannot be imported (test)")
+    monkeypatch.setitem(engines._state, "noticed", False)
+    monkeypatch.setattr(engines, "notice", engines._stderr_notice)
+    result = run_cli("query", "articles", "--format", "csv", root=ROOT)
+    expected = run_cli("--engine", "reference", "query", "articles", "--format", "csv", root=ROOT)
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("aiplus: notice: fast engine unavailable: pyoxigraph")
+    assert result.stdout == expected.stdout
+
+
+# --- the pieces -------------------------------------------------------------------------
+
+
+def test_store_says_when_a_literal_would_change() -> None:
+    from rdflib import Dataset, URIRef
+
+    from aiplus_kg.oxstore import dataset_store
+
+    def store_of(value: Literal) -> bool:
+        ds = Dataset(default_union=True)
+        ds.graph(URIRef("urn:x:g")).add((ID.a, ID.p, value))
+        return dataset_store(ds).faithful
+
+    assert store_of(Literal("5", datatype=XSD.decimal))
+    assert store_of(Literal("texte", lang="fr"))
+    assert store_of(Literal("plain"))
+    assert not store_of(Literal("0.50", datatype=XSD.decimal))  # stored as 0.5
+    assert not store_of(Literal("x", lang="EN"))  # stored as @en
+    assert not store_of(Literal("x", datatype=XSD.string))  # one term with "x" there
+
+
+def test_store_default_graph_is_the_merge() -> None:
+    """A triple two articles state is one triple of the default graph, as in rdflib."""
+    from rdflib import Dataset, URIRef
+
+    from aiplus_kg.oxstore import dataset_store, select
+
+    ds = Dataset(default_union=True)
+    for name in ("urn:x:one", "urn:x:two"):
+        ds.graph(URIRef(name)).add((ID.a, ID.p, ID.b))
+    store = dataset_store(ds)
+    answer = select(store, "SELECT ?o WHERE { ?s ?p ?o }")
+    assert not isinstance(answer, bool)
+    assert answer[1] == [(ID.b,)]
+    graphs = select(store, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+    assert not isinstance(graphs, bool)
+    assert [row[0] for row in graphs[1]] == [URIRef("urn:x:one"), URIRef("urn:x:two")]
+
+
+def test_lean_graph_is_a_pyshacl_data_graph() -> None:
+    import pyshacl
+
+    from aiplus_kg.lean_graph import lean_graph
+
+    data = lean_graph([(ID.a, RDF.type, ID.Thing), (ID.a, ID.name, Literal("a"))])
+    assert len(data) == 2
+    data.add((ID.b, RDF.type, ID.Thing))
+    assert len(data) == 3
+    shapes = Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix id: <https://w3id.org/aiplus/id/> .
+        id:S a sh:NodeShape ; sh:targetClass id:Thing ;
+            sh:property [ sh:path id:name ; sh:minCount 1 ] .
+        """,
+        format="turtle",
+    )
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, inplace=True)
+    assert not conforms
+    assert "id/b" in text
