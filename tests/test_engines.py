@@ -30,12 +30,14 @@ from aiplus_kg import engines
 from aiplus_kg.errors import InputError
 from aiplus_kg.fast_reasoning import project_view
 from aiplus_kg.loader import LoadedDataset, load, load_extra
-from aiplus_kg.namespaces import AIP, ID, OWL, RDF, XSD
+from aiplus_kg.namespaces import AIP, ID, OWL, RDF, SH, XSD
 from aiplus_kg.project import Project
 from aiplus_kg.queries import load_catalogue, run_project_query
 from aiplus_kg.reasoning import closure_with_errors, inconsistencies
 from aiplus_kg.validation import Finding, validate
 from tests.support import DATA, run_cli
+from tests.test_mutations import MUTANTS as MUTATION_MUTANTS
+from tests.test_mutations import apply as apply_mutant
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [
@@ -221,6 +223,53 @@ def test_same_findings(job: str, comparisons: dict[str, Comparison]) -> None:
     assert fast == reference
 
 
+# Every other example, and one mutant of each operator of the mutation test: findings
+# only (the closure comparison above covers the mechanisms).
+OTHER_EXAMPLES = sorted(
+    f"{p.parent.name}/{p.name}"
+    for p in [*(DATA / "invalid").glob("*.ttl"), *(DATA / "valid").glob("*.ttl")]
+    if f"{p.parent.name}/{p.name}" not in EXAMPLES
+)
+OPERATOR_MUTANTS = {m.id: m for m in {m.operator: m for m in reversed(MUTATION_MUTANTS)}.values()}
+FINDINGS_JOBS = [*OTHER_EXAMPLES, *sorted(OPERATOR_MUTANTS)]
+
+
+def _findings_both(job: str) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    def loaded() -> LoadedDataset:
+        found = load(ROOT)
+        if job in OPERATOR_MUTANTS:
+            apply_mutant(OPERATOR_MUTANTS[job], found.dataset)
+        else:
+            load_extra(found, [DATA / job])
+        return found
+
+    return (
+        tuple(validate(loaded(), engine="reference").findings),
+        tuple(validate(loaded(), engine="fast").findings),
+    )
+
+
+@pytest.fixture(scope="module")
+def more_findings() -> dict[str, tuple[tuple[Finding, ...], tuple[Finding, ...]]]:
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        return dict(zip(FINDINGS_JOBS, pool.map(_findings_both, FINDINGS_JOBS), strict=True))
+
+
+def test_every_example_and_operator_is_compared() -> None:
+    assert len(EXAMPLES) + len(OTHER_EXAMPLES) >= 30
+    assert len(OPERATOR_MUTANTS) == len({m.operator for m in MUTATION_MUTANTS}) >= 20
+
+
+@pytest.mark.parametrize("job", FINDINGS_JOBS)
+def test_same_findings_everywhere(
+    job: str, more_findings: dict[str, tuple[tuple[Finding, ...], tuple[Finding, ...]]]
+) -> None:
+    reference, fast = more_findings[job]
+    assert fast == reference
+    if job.startswith("invalid/") or job in OPERATOR_MUTANTS:
+        assert any(f.severity == "Violation" for f in fast), "a mistake to compare"
+
+
 def test_findings_are_not_trivially_equal(comparisons: dict[str, Comparison]) -> None:
     """The comparison has violations of several kinds to compare."""
     components = {
@@ -401,3 +450,47 @@ def test_lean_graph_is_a_pyshacl_data_graph() -> None:
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, inplace=True)
     assert not conforms
     assert "id/b" in text
+
+
+# --- the fast validator's coverage --------------------------------------------------------
+
+
+def test_fast_validator_covers_the_project_shapes() -> None:
+    """The project's own shapes never send the fast engine back to pySHACL."""
+    from aiplus_kg.fast_shacl import validate_fast
+    from aiplus_kg.validation import data_graph, load_shapes, split_shapes
+
+    loaded = load(ROOT)
+    on_closure, on_asserted = split_shapes(load_shapes(Project(ROOT).shape_files()))
+    closure = data_graph(loaded, engine="fast")
+    asserted = data_graph(loaded, inference=False, engine="fast")
+    found = []
+    for data, shapes in ((closure, on_closure), (asserted, on_asserted)):
+        results, report = validate_fast(data, shapes)
+        assert (None, SH.conforms, Literal(True)) in report
+        found.extend(results)
+    assert [str(r.severity) for r in found] == [str(SH.Warning)] * 2, "the two warnings"
+
+
+CLOSED_SHAPES = """
+PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX aip: <https://w3id.org/aiplus/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+<urn:x:ChipShape> a sh:NodeShape ; sh:targetClass aip:Chip ;
+    sh:closed true ; sh:ignoredProperties ( rdf:type rdfs:label ) .
+"""
+
+
+def test_shapes_it_does_not_cover_go_to_pyshacl(loaded_mini: LoadedDataset) -> None:
+    """sh:closed is not covered: the fast engine hands the shapes to pySHACL, and both
+    engines still report the same results."""
+    from aiplus_kg.fast_shacl import NotCoveredError, validate_fast
+
+    shapes = Graph().parse(data=CLOSED_SHAPES, format="turtle")
+    with pytest.raises(NotCoveredError):
+        validate_fast(loaded_mini.dataset.triples((None, None, None)), shapes)
+    fast = validate(loaded_mini, shapes, engine="fast", inference=False).findings
+    reference = validate(loaded_mini, shapes, engine="reference", inference=False).findings
+    assert fast == reference
+    assert {f.component for f in fast} == {"ClosedConstraintComponent"}
