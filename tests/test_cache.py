@@ -20,6 +20,7 @@ from aiplus_kg import cache as cache_module
 from aiplus_kg import fast_store, reasoning, validation
 from aiplus_kg.cache import CACHE_ENV, KEEP, Cache, cache_for, default_folder, digest
 from aiplus_kg.project import Project
+from aiplus_kg.queries import load_named
 from tests.support import MINI, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,3 +258,27 @@ def test_project_store_round_trip(project: Path) -> None:
     assert cached.loaded is None  # read back from the cache
     assert cached.triples == built.triples
     assert len(cached.ox.store) == len(built.ox.store)  # type: ignore[attr-defined]
+
+
+def test_a_damaged_dataset_entry_is_a_miss(project: Path, tmp_path: Path) -> None:
+    fast_store.project_store(Project(project))
+    [dump] = (tmp_path / "cache" / "dataset").glob("*.nq")
+    data = dump.read_bytes()
+    assert b"huawei" in data
+    dump.write_bytes(data.replace(b"huawei", b"huawai"))  # still well-formed N-Quads
+    again = fast_store.project_store(Project(project))
+    assert again.loaded is not None  # read from the files again
+    assert b"huawai" not in dump.read_bytes()  # and cached again
+
+
+def test_every_saved_query_keeps_its_checks(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    names = sorted(path.stem for path in (project / "queries").glob("*.rq"))
+    assert len(names) > KEEP
+    for name in names:
+        load_named(Project(project), name)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr("aiplus_kg.queries.load_query", refuse)
+    assert [load_named(Project(project), name).name for name in names] == names

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-import aiplus_kg.cli as cli_module
 from aiplus_kg import __version__
 from tests.support import MINI, run_cli
 
@@ -105,7 +104,7 @@ def test_unexpected_exception_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch
     def broken(dataset: object) -> None:
         raise ZeroDivisionError("division by zero\nsecond line")
 
-    monkeypatch.setattr(cli_module, "compute_stats", broken)
+    monkeypatch.setattr("aiplus_kg.stats.compute_stats", broken)
     result = run_cli("stats")
     assert result.exit_code == 3
     assert result.stderr == (

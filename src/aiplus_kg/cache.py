@@ -19,7 +19,9 @@ Where (first match):
 Writes are atomic (a temporary file in the same folder, then ``os.replace``), so
 concurrent commands never see half an entry; two writers of one key write the same
 bytes. A missing, unreadable or corrupt entry is a miss. The cache never makes a command
-fail: any error while writing is ignored. Each kind keeps its most recent entries only.
+fail: any error while writing is ignored. Each kind keeps its most recent entries only
+(one per saved query for the checks of the saved queries, so that running them in turn
+never evicts one).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from . import __version__
 
 __all__ = [
     "CACHE_ENV",
+    "KEEP",
+    "KEEP_BY_KIND",
     "LAYOUT",
     "Cache",
     "cache_for",
@@ -45,10 +49,12 @@ __all__ = [
 ]
 
 CACHE_ENV = "AIPLUS_CACHE_DIR"
-LAYOUT = 1
+LAYOUT = 2
 """Bump when what an entry holds changes."""
 KEEP = 8
 """Entries kept per kind (the most recently written)."""
+KEEP_BY_KIND = {"queries": 1024}
+"""Kinds that keep more: one small entry per saved query."""
 
 
 _CODE: list[str] = []
@@ -159,14 +165,16 @@ class Cache:
         return self.write_bytes(kind, key, "json", data)
 
     def _prune(self, folder: Path) -> None:
-        """Keep the :data:`KEEP` most recent keys of a kind; never fails."""
+        """Keep the :data:`KEEP` (or :data:`KEEP_BY_KIND`) most recent keys of a kind;
+        never fails."""
+        keep = KEEP_BY_KIND.get(folder.name, KEEP)
         try:
             entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
             keys: dict[str, float] = {}
             for entry in entries:
                 key = entry.name.split(".", 1)[0]
                 keys[key] = max(keys.get(key, 0.0), entry.stat().st_mtime)
-            old = sorted(keys, key=keys.__getitem__, reverse=True)[KEEP:]
+            old = sorted(keys, key=keys.__getitem__, reverse=True)[keep:]
             for entry in entries:
                 if entry.name.split(".", 1)[0] in old:
                     entry.unlink()

@@ -7,45 +7,40 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-from rdflib import Dataset
 
-from . import __version__, query_pool, remote
-from . import docs as ontology_docs
-from . import draw as drawing
-from . import server as sparql_server
-from . import void as dataset_description
-from .describe import describe as describe_entity
-from .describe import render_text as render_description
+from . import __version__
+from .defaults import (
+    DEFAULT_DEADLINE,
+    DEFAULT_DEPTH,
+    DEFAULT_HOST,
+    DEFAULT_MAX_HOPS,
+    DEFAULT_MAX_NODES,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WORKERS,
+    DESCRIPTION_FORMATS,
+    EXPORT_FORMATS,
+    PICTURE_FORMATS,
+)
 from .engines import ENGINES, FAST, requested, set_engine
 from .errors import AiplusError
-from .export import FORMATS, export, export_dataset
-from .fmt import check_files, collect_targets, format_files
-from .graphs import graph_name
-from .loader import LoadedDataset, load_project, read_text
-from .paths import DEFAULT_MAX_HOPS, shortest_paths
-from .paths import render_text as render_paths
 from .project import Project, display_path, find_project
-from .queries import (
-    bind_parameters,
-    catalogue_dict,
-    load_catalogue,
-    load_named,
-    parse_assignments,
-    render_catalogue,
-    run_project_query,
-    run_text,
-)
-from .reasoning import check_project
-from .resolve import resolve
 from .results import FORMATS as RESULT_FORMATS
-from .results import Results, serialize_results
-from .stats import compute_stats
-from .stats import render_text as render_stats
-from .validation import render_text as render_validation
-from .validation import validate_project
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+    from .draw import Picture
+    from .loader import LoadedDataset
+    from .results import Results
+
+# Each command imports what it needs when it runs, so that a command (a saved query,
+# above all) does not pay for the modules of the others: the HTTP client and server,
+# the drawing, pySHACL, owlrl, the SPARQL parser.
 
 __all__ = ["cli", "main"]
 
@@ -85,6 +80,8 @@ def _project(ctx: click.Context) -> Project:
 
 
 def _load(ctx: click.Context) -> LoadedDataset:
+    from .loader import load_project
+
     return load_project(_project(ctx))
 
 
@@ -133,6 +130,9 @@ def cli(ctx: click.Context, root: Path | None, engine: str) -> None:
 @click.pass_context
 def stats(ctx: click.Context, output_format: str) -> None:
     """Count triples, entities per class and facts per article."""
+    from .stats import compute_stats
+    from .stats import render_text as render_stats
+
     result = compute_stats(_load(ctx).dataset)
     if output_format == "json":
         _emit_json(result.to_dict())
@@ -150,6 +150,10 @@ def describe(ctx: click.Context, entity: str, output_format: str) -> None:
     ENTITY is a label (any language, case-insensitive), a prefixed name such as
     id:huawei, or a full IRI.
     """
+    from .describe import describe as describe_entity
+    from .describe import render_text as render_description
+    from .resolve import resolve
+
     dataset = _load(ctx).dataset
     description = describe_entity(dataset, resolve(dataset, entity))
     if output_format == "json":
@@ -172,7 +176,7 @@ or AIPLUS_ENDPOINT_USER and AIPLUS_ENDPOINT_PASSWORD (HTTP Basic)."""
 endpoint_timeout_option = click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
-    default=remote.DEFAULT_TIMEOUT,
+    default=DEFAULT_TIMEOUT,
     show_default=True,
     help="Seconds to wait for the endpoint (connection and answer together).",
 )
@@ -197,7 +201,7 @@ graph_option = click.option(
 @click.option(
     "--format",
     "export_format",
-    type=click.Choice(list(FORMATS)),
+    type=click.Choice(list(EXPORT_FORMATS)),
     required=True,
     help="ttl and nt: the union of the graphs (no graph names); nq, trig and jsonld: "
     "one named graph per source.",
@@ -226,6 +230,8 @@ def export_command(
     description of what is exported (graph aipg:void). The output is
     byte for byte the same from run to run, and re-reads to the same graphs.
     """
+    from .export import export
+
     dataset = _exported(ctx, graphs, inferred)
     target = output if output is not None else click.get_binary_stream("stdout")
     export(dataset, export_format, target)
@@ -235,6 +241,9 @@ def _exported(
     ctx: click.Context, graphs: tuple[str, ...], inferred: bool, *, describe: bool = True
 ) -> Dataset:
     """The graphs to export or push, with the VoID/DCAT description of the selection."""
+    from . import void as dataset_description
+    from .export import export_dataset
+
     loaded = _load(ctx)
     if not describe:
         return export_dataset(loaded.dataset, graphs=graphs, inferred=inferred)
@@ -275,6 +284,9 @@ def push(
     pushing again updates the store. Graphs the store holds but the export does not
     are left alone. A full push also sends the VoID/DCAT description (aipg:void).
     """
+    from . import remote
+    from .graphs import graph_name
+
     target = remote.endpoint(endpoint, timeout=timeout)
     # A partial push must not replace the store's description of the whole graph.
     dataset = _exported(ctx, graphs, inferred, describe=not graphs)
@@ -295,32 +307,32 @@ Exit codes:
 
 
 @cli.command(epilog=SERVE_EXIT_CODES)
-@click.option("--host", default=sparql_server.DEFAULT_HOST, show_default=True, help="Address.")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address.")
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=sparql_server.DEFAULT_PORT,
+    default=DEFAULT_PORT,
     show_default=True,
     help="Port (0: any free port).",
 )
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
-    default=query_pool.DEFAULT_DEADLINE,
+    default=DEFAULT_DEADLINE,
     show_default=True,
     help="Deadline of a query in seconds; past it the query is stopped (HTTP 503).",
 )
 @click.option(
     "--max-rows",
     type=click.IntRange(min=1),
-    default=query_pool.DEFAULT_MAX_ROWS,
+    default=DEFAULT_MAX_ROWS,
     show_default=True,
     help="A query with more rows is refused (HTTP 400).",
 )
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    default=query_pool.DEFAULT_WORKERS,
+    default=DEFAULT_WORKERS,
     show_default=True,
     help="Worker processes answering queries.",
 )
@@ -347,6 +359,8 @@ def serve(
     updates, SERVICE and FROM outside the graph are refused. Binds 127.0.0.1 by
     default: anyone who can reach the address can query.
     """
+    from . import server as sparql_server
+
     server = sparql_server.make_server(
         _project(ctx),
         host=host,
@@ -377,6 +391,8 @@ def fmt(ctx: click.Context, check: bool, paths: tuple[Path, ...]) -> None:
     PATHS are files or folders; by default every .ttl under ontology/, graph/ and
     shapes/. Files named invalid-* and files under tests/ are never formatted.
     """
+    from .fmt import check_files, collect_targets, format_files
+
     project = _project(ctx)
     targets = collect_targets(project, paths)
     if check:
@@ -398,6 +414,8 @@ def fmt(ctx: click.Context, check: bool, paths: tuple[Path, ...]) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """Load everything and check that the OWL RL closure is consistent."""
+    from .reasoning import check_project
+
     checked = check_project(_project(ctx))
     problems = checked.problems
     for problem in problems:
@@ -447,6 +465,9 @@ def validate(
     Turtle files in the context of the project: each file replaces (or adds) the article
     graph named after its stem, and the project's ontology, reference data and shapes apply.
     """
+    from .validation import render_text as render_validation
+    from .validation import validate_project
+
     report = validate_project(_project(ctx), files, inference=not no_inference)
     if output_format == "ttl":
         click.echo(report.graph.serialize(format="turtle"), nl=False)
@@ -481,6 +502,8 @@ def _emit_results(
     iris: bool,
     fixed: dict[str, Any] | None = None,
 ) -> None:
+    from .results import serialize_results
+
     data = serialize_results(results, output_format, loaded.dataset, iris=iris, fixed=fixed)
     stream = click.get_binary_stream("stdout")
     stream.write(data)
@@ -492,6 +515,8 @@ def _emit_results(
 @click.pass_context
 def queries_command(ctx: click.Context, output_format: str) -> None:
     """List the saved queries (queries/*.rq): name, summary, parameters and defaults."""
+    from .queries import catalogue_dict, load_catalogue, render_catalogue
+
     catalogue = load_catalogue(_project(ctx))
     if output_format == "json":
         _emit_json(catalogue_dict(catalogue))
@@ -538,9 +563,15 @@ def query_command(
     graphs; parameters are resolved with the local graph and bound in the query text,
     so the rows are the ones the local run gives.
     """
+    from .queries import load_named, parse_assignments, run_project_query
+    from .results import serialize_results
+
     saved = load_named(_project(ctx), name)
     given = parse_assignments(params)
     if endpoint is not None:
+        from . import remote
+        from .queries import bind_parameters
+
         target = remote.endpoint(endpoint, timeout=timeout)
         needs_graph = bool(given or saved.parameters) or output_format == "table"
         local = _load(ctx).dataset if needs_graph else None
@@ -574,6 +605,9 @@ def sparql(
     Updates, LOAD, SERVICE, and FROM or FROM NAMED of anything but the dataset's own
     graphs are refused: a query never reaches the network or the file system.
     """
+    from .loader import read_text
+    from .queries import run_text
+
     if str(file) == "-":
         text, shown = click.get_text_stream("stdin").read(), "<stdin>"
     else:
@@ -608,6 +642,10 @@ def path(
     its direction, its hedges and the articles stating it. Exits with 1 when no chain
     of at most --max-hops links exists.
     """
+    from .paths import render_text as render_paths
+    from .paths import shortest_paths
+    from .resolve import resolve
+
     dataset = _load(ctx).dataset
     result = shortest_paths(
         dataset, resolve(dataset, start), resolve(dataset, end), max_hops=max_hops, max_chains=limit
@@ -637,20 +675,22 @@ picture_output_option = click.option(
 picture_format_option = click.option(
     "--format",
     "picture_format",
-    type=click.Choice(drawing.FORMATS),
+    type=click.Choice(PICTURE_FORMATS),
     default=None,
     help="svg, png or dot (default: from the suffix of -o, else svg).",
 )
 max_nodes_option = click.option(
     "--max-nodes",
     type=click.IntRange(min=1),
-    default=drawing.DEFAULT_MAX_NODES,
+    default=DEFAULT_MAX_NODES,
     show_default=True,
     help="Refuse to draw more entities than this.",
 )
 
 
-def _draw(picture: drawing.Picture, output: Path | None, picture_format: str | None) -> None:
+def _draw(picture: Picture, output: Path | None, picture_format: str | None) -> None:
+    from . import draw as drawing
+
     fmt = drawing.format_for(output, picture_format)
     drawing.draw(picture, fmt, output if output is not None else click.get_binary_stream("stdout"))
 
@@ -696,6 +736,9 @@ def draw_path(
     """Draw the shortest relationship chains between START and END.
 
     The chains aiplus path finds, merged into one picture."""
+    from . import draw as drawing
+    from .resolve import resolve
+
     dataset = _load(ctx).dataset
     picture = drawing.path_picture(
         dataset, resolve(dataset, start), resolve(dataset, end), max_hops=max_hops, max_chains=limit
@@ -708,7 +751,7 @@ def draw_path(
 @click.option(
     "--depth",
     type=click.IntRange(min=1),
-    default=drawing.DEFAULT_DEPTH,
+    default=DEFAULT_DEPTH,
     show_default=True,
     help="How many links away from ENTITY to go.",
 )
@@ -727,6 +770,9 @@ def draw_entity(
     """Draw ENTITY and its neighbourhood.
 
     ENTITY, the entities at most --depth links away, and every link among them."""
+    from . import draw as drawing
+    from .resolve import resolve
+
     dataset = _load(ctx).dataset
     picture = drawing.entity_picture(
         dataset, resolve(dataset, entity), depth=depth, max_nodes=max_nodes
@@ -760,6 +806,9 @@ def draw_query(
 
     The entities of its result rows, and the statements joining two entities of the
     same row (see: aiplus queries)."""
+    from . import draw as drawing
+    from .queries import load_named, parse_assignments
+
     saved = load_named(_project(ctx), name)
     given = parse_assignments(params)
     picture = drawing.query_picture(_load(ctx).dataset, saved, given, max_nodes=max_nodes)
@@ -781,6 +830,8 @@ def docs_command(ctx: click.Context, output: Path | None) -> None:
 
     One page, index.html: every class, property and individual with its labels,
     definition, superclasses, domain and range, and the class tree."""
+    from . import docs as ontology_docs
+
     project = _project(ctx)
     target = output if output is not None else ontology_docs.default_output(project)
     result = ontology_docs.build_docs(_load(ctx).dataset, target)
@@ -792,7 +843,7 @@ def docs_command(ctx: click.Context, output: Path | None) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(list(dataset_description.FORMATS)),
+    type=click.Choice(list(DESCRIPTION_FORMATS)),
     default="ttl",
     show_default=True,
     help="ttl: Turtle; nt: sorted N-Triples; jsonld: JSON-LD.",
@@ -815,6 +866,8 @@ def describe_dataset_command(
 
     Title, licence, sources, vocabularies, triples and entities per class and per
     graph, example resources and, with --endpoint, the SPARQL endpoint."""
+    from . import void as dataset_description
+
     graph = dataset_description.describe_dataset(_load(ctx).dataset, endpoint=endpoint)
     target = output if output is not None else click.get_binary_stream("stdout")
     dataset_description.write_description(graph, output_format, target)

@@ -37,6 +37,7 @@ from rdflib import BNode, Dataset, URIRef
 from rdflib.term import Node
 
 from .atomic import atomic_write
+from .defaults import DEFAULT_DEPTH, DEFAULT_MAX_NODES, PICTURE_FORMATS
 from .errors import AiplusError, InputError, InternalError
 from .graphs import graph_sort_key, label, term_text
 from .hedges import Hedge
@@ -66,9 +67,7 @@ __all__ = [
     "to_dot",
 ]
 
-DEFAULT_DEPTH = 1
-DEFAULT_MAX_NODES = 120
-FORMATS = ("svg", "png", "dot")
+FORMATS = PICTURE_FORMATS
 INSTALL_HINT = (
     "install Graphviz (Debian/Ubuntu: apt-get install graphviz; Fedora: dnf install graphviz; "
     "macOS: brew install graphviz; Windows: winget install graphviz)"

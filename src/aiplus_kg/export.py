@@ -31,6 +31,7 @@ from rdflib.term import Node
 
 from .atomic import atomic_write
 from .canon import canonical_graph, graph_tag, ntriples_lines
+from .defaults import EXPORT_FORMATS
 from .errors import InputError
 from .fmt import SortedLongTurtleSerializer, to_turtle, turtle_graph
 from .graphs import DEFAULT_GRAPH_ID, graph_name, named_graphs, union_graph
@@ -51,13 +52,7 @@ __all__ = [
     "serialize_chunks",
 ]
 
-FORMATS: dict[str, str] = {
-    "ttl": "Turtle: the union of all graphs",
-    "nt": "N-Triples: the union of all graphs, sorted",
-    "nq": "N-Quads: one named graph per source, sorted",
-    "trig": "TriG: one named graph per source",
-    "jsonld": "JSON-LD 1.1 (flattened): one named graph per source",
-}
+FORMATS: dict[str, str] = EXPORT_FORMATS
 UNION_FORMATS = ("ttl", "nt")
 """Formats without named graphs: they hold the union of the exported graphs."""
 DATASET_FORMATS = ("nq", "trig", "jsonld")

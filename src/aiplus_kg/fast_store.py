@@ -4,19 +4,26 @@ unchanged.
 On a miss the Turtle files are read as always (:func:`aiplus_kg.loader.load_project`,
 with its error messages), copied into a pyoxigraph store and, when the store is
 faithful (see :mod:`aiplus_kg.oxstore`), dumped into the cache as N-Quads with a small
-JSON record. On a hit nothing is parsed but that N-Quads dump, in Rust.
+JSON record holding the number of triples and the SHA-256 of the dump. On a hit nothing
+is parsed but that dump, in Rust, and only if its SHA-256 matches the record: its bytes
+are then the ones this program wrote, and are not validated again
+(:func:`aiplus_kg.oxstore.load_store`); any other entry is a miss.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from rdflib import Dataset
+from typing import TYPE_CHECKING
 
 from .cache import Cache, cache_for, digest
-from .loader import LoadedDataset, load_project
 from .project import Project
+
+if TYPE_CHECKING:  # the Turtle loader is imported on a miss only
+    from rdflib import Dataset
+
+    from .loader import LoadedDataset
 
 __all__ = ["ProjectStore", "data_files", "data_key", "project_store"]
 
@@ -54,17 +61,17 @@ def _from_cache(cache: Cache, key: str) -> ProjectStore | None:
     if record is None:
         return None
     data = cache.read_bytes(KIND, key, "nq")
-    if data is None:
+    if data is None or record.get("sha256") != hashlib.sha256(data).hexdigest():
+        return None
+    try:
+        triples = int(record["triples"])  # type: ignore[call-overload]
+    except (KeyError, TypeError, ValueError):
         return None
     from .oxstore import load_store
 
     try:
         store = load_store(data)
     except (SyntaxError, ValueError, OSError):
-        return None
-    try:
-        triples = int(record["triples"])  # type: ignore[call-overload]
-    except (KeyError, TypeError, ValueError):
         return None
     return ProjectStore(store, triples)
 
@@ -85,10 +92,14 @@ def project_store(project: Project) -> ProjectStore:
         hit = _from_cache(cache, key)
         if hit is not None:
             return hit
+    from .loader import load_project
+
     loaded = load_project(project)
     built = build_store(loaded.dataset)
     built.loaded = loaded
-    faithful = built.ox.faithful  # type: ignore[attr-defined]
-    if cache is not None and faithful and cache.write_bytes(KIND, key, "nq", built.ox.dump()):  # type: ignore[attr-defined]
-        cache.write_json(KIND, key, {"triples": built.triples})
+    if cache is not None and built.ox.faithful:  # type: ignore[attr-defined]
+        dump = built.ox.dump()  # type: ignore[attr-defined]
+        if cache.write_bytes(KIND, key, "nq", dump):
+            record = {"triples": built.triples, "sha256": hashlib.sha256(dump).hexdigest()}
+            cache.write_json(KIND, key, record)
     return built

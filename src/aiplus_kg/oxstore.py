@@ -100,9 +100,10 @@ class Converter:
 
 _TYPED_LITERALS = f"""
 SELECT DISTINCT ?o WHERE {{
-    {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }}
+    ?s ?p ?o
     FILTER(isLiteral(?o) && LANG(?o) = "" && DATATYPE(?o) != <{_XSD_STRING}>)
 }}"""
+"""The typed literals of the default graph (which holds every triple of the store)."""
 
 
 class OxDataset:
@@ -164,9 +165,12 @@ def dataset_store(dataset: Dataset) -> OxDataset:
 
 
 def load_store(data: bytes) -> OxDataset:
-    """A store read back from :meth:`OxDataset.dump` (a faithful store's N-Quads)."""
+    """A store read back from :meth:`OxDataset.dump` (a faithful store's N-Quads).
+
+    ``data`` must be a dump, byte for byte: it is parsed without checking its IRIs and
+    language tags again (``lenient``), which the store that wrote them has done."""
     store = ox.Store()
-    store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
     ds = OxDataset(store, Converter())
     ds._faithful = True  # only faithful stores are dumped
     return ds

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
+from .defaults import DEFAULT_MAX_HOPS
 from .errors import AiplusError
 from .graphs import graph_name, graph_sort_key, label, term_text
 from .hedges import CLAIM_LINKS, Hedge, HedgeIndex, build_index
@@ -45,7 +46,6 @@ __all__ = [
     "shortest_paths",
 ]
 
-DEFAULT_MAX_HOPS = 6
 DEFAULT_MAX_CHAINS = 20
 
 SKIPPED_PROPERTIES = frozenset(

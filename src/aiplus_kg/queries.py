@@ -724,8 +724,8 @@ def run_project_query(
     unchanged, and runs the query on pyoxigraph; it hands the query to rdflib when the
     store could change a literal or when the query names graphs (``FROM``)."""
     from .engines import use_fast
-    from .loader import load_project
 
+    loaded = None
     if use_fast(engine):
         from .fast_store import project_store
 
@@ -734,8 +734,10 @@ def run_project_query(
             view = store.view
             bindings = bind_parameters(view, query, given)  # type: ignore[arg-type]
             return QueryRun(run_bound(view, query, bindings), bindings, view)  # type: ignore[arg-type]
-        loaded = store.loaded or load_project(project)
-    else:
+        loaded = store.loaded
+    if loaded is None:
+        from .loader import load_project
+
         loaded = load_project(project)
     bindings = bind_parameters(loaded.dataset, query, given)
     return QueryRun(run_bound(loaded.dataset, query, bindings), bindings, loaded.dataset)

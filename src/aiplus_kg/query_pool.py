@@ -44,6 +44,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from .defaults import DEFAULT_DEADLINE, DEFAULT_MAX_ROWS, DEFAULT_WORKERS
 from .errors import AiplusError, InputError, InternalError
 
 __all__ = [
@@ -57,9 +58,6 @@ __all__ = [
     "worker_main",
 ]
 
-DEFAULT_DEADLINE = 10.0
-DEFAULT_MAX_ROWS = 10_000
-DEFAULT_WORKERS = 2
 DEFAULT_MEMORY_MB = 2048
 START_TIMEOUT = 300.0
 

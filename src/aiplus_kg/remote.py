@@ -46,6 +46,7 @@ from rdflib.term import Node
 
 from . import __version__
 from .canon import canonical_graph, graph_tag, ntriples_lines
+from .defaults import DEFAULT_TIMEOUT
 from .errors import AiplusError, InputError
 from .graphs import DEFAULT_GRAPH_ID, graph_name, named_graphs
 from .queries import SavedQuery
@@ -71,7 +72,6 @@ __all__ = [
 ENV_USER = "AIPLUS_ENDPOINT_USER"
 ENV_PASSWORD = "AIPLUS_ENDPOINT_PASSWORD"
 ENV_TOKEN = "AIPLUS_ENDPOINT_TOKEN"
-DEFAULT_TIMEOUT = 60.0
 
 RESULTS_ACCEPT = (
     "application/sparql-results+json, application/sparql-results+xml;q=0.9, "

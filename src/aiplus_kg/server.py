@@ -45,6 +45,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from . import __version__
+from .defaults import DEFAULT_HOST, DEFAULT_PORT
 from .errors import InputError
 from .project import Project
 from .queries import SavedQuery, catalogue_dict, load_catalogue
@@ -69,8 +70,6 @@ __all__ = [
     "service_description",
 ]
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
 MAX_BODY = 1024 * 1024
 MAX_CONCURRENT = 64
 IDLE_TIMEOUT = 30.0

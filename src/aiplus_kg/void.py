@@ -26,6 +26,7 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from .atomic import atomic_write
+from .defaults import DESCRIPTION_FORMATS
 from .errors import InputError
 from .fmt import to_turtle
 from .graphs import DEFAULT_GRAPH_ID, graph_sort_key, label
@@ -67,7 +68,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 EXAMPLES = 3
-FORMATS = {"ttl": "Turtle", "nt": "N-Triples (sorted)", "jsonld": "JSON-LD"}
+FORMATS = DESCRIPTION_FORMATS
 
 TITLES = (
     Literal('aiplus-kg: a knowledge graph of China\'s "AI+" strategy', lang="en"),

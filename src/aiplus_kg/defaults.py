@@ -1,0 +1,55 @@
+"""Defaults and choices of the command-line options.
+
+They live here, in a module that imports nothing, so that the command line can show
+them (in ``--help``) without importing the modules that use them: the HTTP client and
+server, the drawing, the export. Those modules take their values from here.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_DEPTH",
+    "DEFAULT_HOST",
+    "DEFAULT_MAX_HOPS",
+    "DEFAULT_MAX_NODES",
+    "DEFAULT_MAX_ROWS",
+    "DEFAULT_PORT",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_WORKERS",
+    "DESCRIPTION_FORMATS",
+    "EXPORT_FORMATS",
+    "PICTURE_FORMATS",
+]
+
+DEFAULT_TIMEOUT = 60.0
+"""Seconds to wait for a remote endpoint (:mod:`aiplus_kg.remote`)."""
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+"""Where ``aiplus serve`` listens (:mod:`aiplus_kg.server`)."""
+
+DEFAULT_DEADLINE = 10.0
+DEFAULT_MAX_ROWS = 10_000
+DEFAULT_WORKERS = 2
+"""The limits of the endpoint's worker processes (:mod:`aiplus_kg.query_pool`)."""
+
+DEFAULT_MAX_HOPS = 6
+"""The longest relationship chain looked for (:mod:`aiplus_kg.paths`)."""
+
+DEFAULT_DEPTH = 1
+DEFAULT_MAX_NODES = 120
+PICTURE_FORMATS = ("svg", "png", "dot")
+"""The drawings (:mod:`aiplus_kg.draw`)."""
+
+EXPORT_FORMATS: dict[str, str] = {
+    "ttl": "Turtle: the union of all graphs",
+    "nt": "N-Triples: the union of all graphs, sorted",
+    "nq": "N-Quads: one named graph per source, sorted",
+    "trig": "TriG: one named graph per source",
+    "jsonld": "JSON-LD 1.1 (flattened): one named graph per source",
+}
+"""The export formats (:mod:`aiplus_kg.export`)."""
+
+DESCRIPTION_FORMATS = {"ttl": "Turtle", "nt": "N-Triples (sorted)", "jsonld": "JSON-LD"}
+"""The formats of the VoID/DCAT description (:mod:`aiplus_kg.void`)."""
