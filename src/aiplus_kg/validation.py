@@ -25,7 +25,7 @@ from rdflib import BNode, Graph, Literal, Node, URIRef
 
 from .engines import use_fast
 from .errors import InputError, InternalError
-from .graphs import display, union_graph
+from .graphs import LABEL_PROPERTIES, display, union_graph
 from .loader import LoadedDataset, parse_turtle
 from .namespaces import ID, ONTOLOGY_IRI, OWL, RDF, SH, bind_prefixes
 from .project import Project
@@ -113,34 +113,60 @@ def load_shapes(files: Iterable[Path], display_path: object = str) -> Graph:
     return bind_prefixes(shapes)
 
 
+@dataclass
+class _Data:
+    """What a pass checks: its triples (a set, or the graph itself), a graph holding
+    their labels for the messages, and the full rdflib graph, built only if pySHACL
+    needs it."""
+
+    triples: Iterable[tuple[Node, Node, Node]]
+    labels: Graph
+    full: Graph | None = None
+
+    def graph(self) -> Graph:
+        if self.full is None:
+            from .lean_graph import lean_graph
+
+            self.full = lean_graph(self.triples, bind_prefixes(Graph(bind_namespaces="none")))
+        return self.full
+
+
 def data_graph(
     loaded: LoadedDataset, *, inference: bool = True, engine: str | None = None
 ) -> Graph:
     """The graph the shapes are checked against: the union, or its cleaned OWL RL closure."""
-    return _data_graph(loaded, inference, engine)[0]
+    return _data(loaded, inference, engine)[0].graph()
 
 
-def _data_graph(
+def _data(
     loaded: LoadedDataset, inference: bool, engine: str | None = None
-) -> tuple[Graph, list[str]]:
+) -> tuple[_Data, list[str]]:
     if use_fast(engine):
         from .lean_graph import lean_graph
 
-        if not inference:
-            triples = loaded.dataset.triples((None, None, None))
-            return lean_graph(triples, bind_prefixes(Graph(bind_namespaces="none"))), []
-        from .fast_reasoning import fast_closure_with_errors
+        errors: list[str] = []
+        if inference:
+            from .fast_reasoning import fast_closure_set
 
-        return fast_closure_with_errors(loaded.dataset, clean=True)
+            closure, errors = fast_closure_set(loaded.dataset)
+            triples = {t for t in closure if not isinstance(t[0], Literal)}
+            del closure
+        else:
+            triples = set(loaded.dataset.triples((None, None, None)))
+        named = (t for t in triples if t[1] in LABEL_PROPERTIES)
+        labels = lean_graph(named, bind_prefixes(Graph(bind_namespaces="none")))
+        return _Data(triples, labels), errors
     if not inference:
-        return bind_prefixes(union_graph(loaded.dataset)), []
+        graph = bind_prefixes(union_graph(loaded.dataset))
+        return _Data(graph, graph, graph), []
     graph, errors = closure_with_errors(loaded.dataset, engine=engine)
     noise = [
         (s, p, o) for s, p, o in graph if isinstance(s, Literal) or (p == OWL.sameAs and s == o)
     ]
     for triple in noise:
         graph.remove(triple)
-    return bind_prefixes(graph), errors
+    graph = bind_prefixes(graph)
+    return _Data(graph, graph, graph), errors
 
 
 def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
@@ -164,30 +190,32 @@ def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
     return on_closure, on_asserted
 
 
-def _run(data: Graph, shapes: Graph, engine: str | None = None) -> Graph:
-    """pySHACL's report for ``data`` against ``shapes``. ``data`` is a scratch graph of
-    the caller's, which the fast engine lets pySHACL use in place."""
+def _run(data: _Data, shapes: Graph, engine: str | None = None) -> Graph:
+    """The SHACL report for ``data`` against ``shapes``. ``data`` is the caller's scratch
+    copy, which the fast engine lets pySHACL use in place."""
     if use_fast(engine):
         from .fast_shacl import NotCoveredError, validate_fast
 
         try:
-            return validate_fast(data, shapes)[1]
+            return validate_fast(data.triples, shapes)[1]
         except NotCoveredError:
             pass  # pySHACL does it, as below
     import pyshacl
+
+    graph = data.graph()
 
     options: dict[str, object] = {"advanced": True}
     try:
         if use_fast(engine):
             from .shacl_targets import empty_report, resolve_targets
 
-            resolved = resolve_targets(shapes, data)
+            resolved = resolve_targets(shapes, graph)
             if not resolved.has_focus:
                 return empty_report()
             shapes = resolved.shapes
             options = {"advanced": resolved.advanced, "inplace": True}
         _, report_graph, _ = pyshacl.validate(
-            data, shacl_graph=shapes, inference="none", allow_warnings=True, **options
+            graph, shacl_graph=shapes, inference="none", allow_warnings=True, **options
         )
     except Exception as exc:  # pyshacl raises its own errors for broken shapes
         raise InternalError(f"SHACL engine failed: {' '.join(str(exc).split())}") from exc
@@ -216,19 +244,20 @@ def validate(
     findings: list[Finding] = []
     if inference:
         on_closure, on_asserted = split_shapes(shapes)
-        data, errors = _data_graph(loaded, True, engine)
+        data, errors = _data(loaded, True, engine)
         report_graph = _run(data, on_closure, engine)
-        findings.extend(_findings(loaded, data, report_graph))
-        findings.extend(_inconsistency_findings(loaded, data, errors))
-        asserted = data_graph(loaded, inference=False, engine=engine)
+        findings.extend(_findings(loaded, data.labels, report_graph))
+        findings.extend(_inconsistency_findings(loaded, data.labels, errors))
+        del data
+        asserted = _data(loaded, False, engine)[0]
         asserted_report = _run(asserted, on_asserted, engine)
-        findings.extend(_findings(loaded, asserted, asserted_report))
+        findings.extend(_findings(loaded, asserted.labels, asserted_report))
         for triple in asserted_report:
             report_graph.add(triple)
     else:
-        asserted = data_graph(loaded, inference=False, engine=engine)
+        asserted = _data(loaded, False, engine)[0]
         report_graph = _run(asserted, shapes, engine)
-        findings.extend(_findings(loaded, asserted, report_graph))
+        findings.extend(_findings(loaded, asserted.labels, report_graph))
     return Report(sorted(set(findings), key=_sort_key), report_graph, inference)
 
 
