@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from aiplus_kg.errors import InputError
@@ -112,3 +112,74 @@ def test_load_extra_adds_and_replaces(mini_copy: Path, tmp_path: Path) -> None:
     assert (ID.x, None, URIRef("urn:y")) in loaded.dataset
     assert loaded.files[SRC["a-one"]] == (replacement,)
     assert SRC["a-three"] in loaded.article_graphs
+
+
+# --- the fast parse (pyoxigraph) reads exactly what rdflib reads -----------------------
+
+_ROOT = Path(__file__).resolve().parents[1]
+_TURTLE = sorted(
+    p.relative_to(_ROOT)
+    for folder in ("ontology", "graph", "tests/data")
+    for p in (_ROOT / folder).rglob("*.ttl")
+)
+_BASE = "https://w3id.org/aiplus/source/test"
+
+
+def _rdflib_parse(text: str) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    graph.parse(data=text, format="turtle", publicID=_BASE)
+    return graph
+
+
+def _literals(graph: Graph) -> list[tuple[str, str, str]]:
+    return sorted(
+        (str(o), str(o.datatype), str(o.language))
+        for o in graph.objects()
+        if isinstance(o, Literal)
+    )
+
+
+@pytest.mark.parametrize("path", _TURTLE, ids=str)
+def test_fast_parse_reads_what_rdflib_reads(path: Path) -> None:
+    from aiplus_kg.loader import _parse_with_oxigraph
+
+    text = (_ROOT / path).read_text(encoding="utf-8")
+    fast = _parse_with_oxigraph(text, _BASE)
+    if fast is None:
+        pytest.skip("left to rdflib")
+    slow = _rdflib_parse(text)
+    assert isomorphic(fast, slow)
+    assert _literals(fast) == _literals(slow)  # lexical forms, datatypes, language tags
+    assert sorted(fast.namespaces()) == sorted(slow.namespaces())
+
+
+def test_most_files_take_the_fast_parse() -> None:
+    from aiplus_kg.loader import _parse_with_oxigraph
+
+    fast = [p for p in _TURTLE if _parse_with_oxigraph((_ROOT / p).read_text(), _BASE)]
+    assert len(fast) >= len(_TURTLE) - 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<urn:x:a> <urn:x:p> "x"^^<http://www.w3.org/2001/XMLSchema#string> .',
+        '<urn:x:a> <urn:x:p> "Chinese"@zh-Hans .',
+        "<urn:x:a> <urn:x:p> <urn:x:b",  # a syntax error: rdflib words it
+    ],
+    ids=["explicit-xsd-string", "capital-language-tag", "syntax-error"],
+)
+def test_fast_parse_leaves_to_rdflib_what_it_would_change(text: str) -> None:
+    from aiplus_kg.loader import _parse_with_oxigraph
+
+    assert _parse_with_oxigraph(text, _BASE) is None
+
+
+def test_blank_node_labels_stay_apart_across_files() -> None:
+    from aiplus_kg.loader import _parse_with_oxigraph
+
+    text = "_:b1 <urn:x:p> <urn:x:o> ."
+    first, second = _parse_with_oxigraph(text, _BASE), _parse_with_oxigraph(text, _BASE)
+    assert first is not None
+    assert second is not None
+    assert set(first.subjects()).isdisjoint(set(second.subjects()))

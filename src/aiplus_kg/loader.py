@@ -13,12 +13,13 @@ pattern look-ups on it see the union of all named graphs.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError, located
@@ -106,6 +107,9 @@ def parse_turtle_data(text: str, *, display: str = "<data>", base: str | None = 
     ``display:line:`` (or ``display:`` when no line is known): a syntax error, an
     ill-typed literal.
     """
+    graph = _parse_with_oxigraph(text, base)
+    if graph is not None:
+        return _checked(graph, text, display)
     graph = Graph(bind_namespaces="none")
     try:
         with _quiet_rdflib_terms():
@@ -116,11 +120,72 @@ def parse_turtle_data(text: str, *, display: str = "<data>", base: str | None = 
     except Exception as exc:  # rdflib raises assorted types for malformed input
         raise InputError(located(display, f"cannot parse: {exc}")) from None
 
+    return _checked(graph, text, display)
+
+
+def _checked(graph: Graph, text: str, display: str) -> Graph:
+    """``graph``, unless it holds an ill-typed literal (an :class:`InputError`)."""
     for term in graph.objects():
         if isinstance(term, Literal) and term.ill_typed:
             datatype = term.datatype or ""
             line = _line_of(text, f'"{term}"')
             raise InputError(located(display, f'ill-typed literal "{term}"^^<{datatype}>', line))
+    return graph
+
+
+# Spellings pyoxigraph's parser would not hand back exactly as rdflib reads them: an
+# explicit xsd:string (rdflib keeps it apart from a plain literal) and a language tag
+# with capitals (pyoxigraph writes tags in lower case).
+_NOT_FOR_OXIGRAPH = re.compile(r"XMLSchema#string>|xsd:string\b|[\"']@[A-Za-z0-9-]*[A-Z]")
+
+
+def _parse_with_oxigraph(text: str, base: str | None) -> Graph | None:
+    """The graph rdflib would read from ``text``, parsed by pyoxigraph (Rust, many times
+    faster); ``None`` when pyoxigraph is not installed, when the text uses a spelling it
+    would not hand back unchanged, or when it finds a problem, so that rdflib reads the
+    file and words any error as it always has. Literals are built by rdflib from their
+    lexical form and datatype, as its own parser builds them; each blank node label gets
+    a fresh blank node, as in rdflib."""
+    if base is None or _NOT_FOR_OXIGRAPH.search(text):
+        return None
+    try:
+        import pyoxigraph as ox
+    except ImportError:
+        return None
+    graph = Graph(bind_namespaces="none")
+    nodes: dict[object, object] = {}
+    blanks: dict[str, BNode] = {}
+    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
+
+    def term(node: object) -> object:
+        found = nodes.get(node)
+        if found is not None:
+            return found
+        if isinstance(node, ox.NamedNode):
+            made: object = URIRef(node.value)
+        elif isinstance(node, ox.BlankNode):
+            made = blanks.setdefault(node.value, BNode())
+        elif node.language:  # type: ignore[attr-defined]
+            made = Literal(node.value, lang=node.language)  # type: ignore[attr-defined]
+        elif node.datatype.value == xsd_string:  # type: ignore[attr-defined]
+            made = Literal(node.value)  # type: ignore[attr-defined]
+        else:
+            made = Literal(node.value, datatype=URIRef(node.datatype.value))  # type: ignore[attr-defined]
+        nodes[node] = made
+        return made
+
+    try:
+        parser = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base)
+        with _quiet_rdflib_terms():
+            graph.addN(
+                (term(q.subject), term(q.predicate), term(q.object), graph)  # type: ignore[misc]
+                for q in parser
+            )
+        prefixes = parser.prefixes
+    except (SyntaxError, ValueError, OSError):
+        return None
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
     return graph
 
 
