@@ -48,6 +48,7 @@ class Converter:
     def __init__(self) -> None:
         self._to: dict[Node, Any] = {}
         self._blank_from: dict[str, BNode] = {}
+        self._from: dict[Any, Node] = {}  # pyoxigraph term -> rdflib term, as converted
         self.typed: set[tuple[str, str]] = set()
         self.unfaithful = 0
 
@@ -84,6 +85,12 @@ class Converter:
     def from_ox(self, term: Any) -> Node | None:
         if term is None:
             return None
+        found = self._from.get(term)
+        if found is None:
+            found = self._from[term] = self._convert(term)
+        return found
+
+    def _convert(self, term: Any) -> Node:
         if isinstance(term, ox.NamedNode):
             return URIRef(term.value)
         if isinstance(term, ox.BlankNode):
