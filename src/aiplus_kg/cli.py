@@ -618,19 +618,39 @@ def sparql(
     _emit_results(loaded, results, output_format, iris)
 
 
+def chain_arguments(verb: str) -> Any:
+    """START and END, ``--max-hops`` and ``--limit`` (chains ``verb``), as ``path`` and
+    ``draw path`` take them."""
+
+    def decorate(command: Any) -> Any:
+        for option in reversed(
+            [
+                click.argument("start"),
+                click.argument("end"),
+                click.option(
+                    "--max-hops",
+                    type=click.IntRange(min=1),
+                    default=DEFAULT_MAX_HOPS,
+                    show_default=True,
+                    help="The longest chain to look for, in links.",
+                ),
+                click.option(
+                    "--limit",
+                    type=click.IntRange(min=1),
+                    default=20,
+                    show_default=True,
+                    help=f"Chains {verb}.",
+                ),
+            ]
+        ):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 @cli.command(epilog=EXIT_CODES)
-@click.argument("start")
-@click.argument("end")
-@click.option(
-    "--max-hops",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_HOPS,
-    show_default=True,
-    help="The longest chain to look for, in links.",
-)
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Chains shown."
-)
+@chain_arguments("shown")
 @format_option
 @click.pass_context
 def path(
@@ -709,18 +729,7 @@ def draw() -> None:
 
 
 @draw.command(name="path", epilog=DRAW_EXIT_CODES)
-@click.argument("start")
-@click.argument("end")
-@click.option(
-    "--max-hops",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_HOPS,
-    show_default=True,
-    help="The longest chain to look for, in links.",
-)
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Chains drawn."
-)
+@chain_arguments("drawn")
 @picture_output_option
 @picture_format_option
 @click.pass_context
