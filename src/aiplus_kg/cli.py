@@ -52,6 +52,11 @@ Exit codes:
   3  internal error"""
 
 
+def _binary_stdout() -> Any:
+    """The byte stream under standard output (click's own helper for it is deprecated)."""
+    return getattr(sys.stdout, "buffer", sys.stdout)
+
+
 def _fail(ctx: click.Context, message: str, code: int) -> NoReturn:
     click.echo(f"aiplus: error: {message}", err=True)
     ctx.exit(code)
@@ -233,7 +238,7 @@ def export_command(
     from .export import export
 
     dataset = _exported(ctx, graphs, inferred)
-    target = output if output is not None else click.get_binary_stream("stdout")
+    target = output if output is not None else _binary_stdout()
     export(dataset, export_format, target)
 
 
@@ -505,7 +510,7 @@ def _emit_results(
     from .results import serialize_results
 
     data = serialize_results(results, output_format, loaded.dataset, iris=iris, fixed=fixed)
-    stream = click.get_binary_stream("stdout")
+    stream = _binary_stdout()
     stream.write(data)
     stream.flush()
 
@@ -578,14 +583,14 @@ def query_command(
         values = bind_parameters(local, saved, given) if local is not None else {}
         answer = remote.run_saved_remote(target, saved, values).limited(limit)
         data = serialize_results(answer, output_format, local, iris=iris, fixed=values)
-        stream = click.get_binary_stream("stdout")
+        stream = _binary_stdout()
         stream.write(data)
         stream.flush()
         return
     run = run_project_query(_project(ctx), saved, given)
     results = run.results.limited(limit)
     data = serialize_results(results, output_format, run.labels, iris=iris, fixed=run.bindings)
-    stream = click.get_binary_stream("stdout")
+    stream = _binary_stdout()
     stream.write(data)
     stream.flush()
 
@@ -609,7 +614,7 @@ def sparql(
     from .queries import run_text
 
     if str(file) == "-":
-        text, shown = click.get_text_stream("stdin").read(), "<stdin>"
+        text, shown = sys.stdin.read(), "<stdin>"
     else:
         shown = display_path(file, _project(ctx).root)
         text = read_text(file, display=shown)
@@ -712,7 +717,7 @@ def _draw(picture: Picture, output: Path | None, picture_format: str | None) -> 
     from . import draw as drawing
 
     fmt = drawing.format_for(output, picture_format)
-    drawing.draw(picture, fmt, output if output is not None else click.get_binary_stream("stdout"))
+    drawing.draw(picture, fmt, output if output is not None else _binary_stdout())
 
 
 @cli.group(epilog=DRAW_EXIT_CODES)
@@ -878,7 +883,7 @@ def describe_dataset_command(
     from . import void as dataset_description
 
     graph = dataset_description.describe_dataset(_load(ctx).dataset, endpoint=endpoint)
-    target = output if output is not None else click.get_binary_stream("stdout")
+    target = output if output is not None else _binary_stdout()
     dataset_description.write_description(graph, output_format, target)
 
 
