@@ -26,7 +26,7 @@ mutants and compare their findings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -168,13 +168,6 @@ class Result:
     @property
     def severity(self) -> Node:
         return self.shape.severity
-
-    def leaves(self) -> Iterator[Result]:
-        """This result when nothing is nested under it, else its innermost results."""
-        if not self.details:
-            yield self
-        for detail in self.details:
-            yield from detail.leaves()
 
 
 # --- the data -----------------------------------------------------------------------
@@ -404,7 +397,6 @@ def _load_reachable(shapes: Shapes, shape: Shape) -> None:
     """Build every shape reachable from ``shape`` now, so that the index knows all the
     predicates it will be asked about."""
     stack, seen = [shape], {shape.node}
-    graph = shapes.graph
     while stack:
         current = stack.pop()
         nested: list[Node] = []
@@ -412,7 +404,7 @@ def _load_reachable(shapes: Shapes, shape: Shape) -> None:
             nested.extend(current.params.get(prop, []))
         for prop in (SH["and"], SH["or"], SH.xone):
             for arg in current.params.get(prop, []):
-                nested.extend(graph.items(arg))
+                nested.extend(current.lists[arg])
         for node in nested:
             if node not in seen:
                 seen.add(node)
