@@ -119,7 +119,7 @@ def test_load_extra_adds_and_replaces(mini_copy: Path, tmp_path: Path) -> None:
 _ROOT = Path(__file__).resolve().parents[1]
 _TURTLE = sorted(
     p.relative_to(_ROOT)
-    for folder in ("ontology", "graph", "tests/data")
+    for folder in ("ontology", "graph", "shapes", "tests/data")
     for p in (_ROOT / folder).rglob("*.ttl")
 )
 _BASE = "https://w3id.org/aiplus/source/test"
@@ -164,15 +164,33 @@ def test_most_files_take_the_fast_parse() -> None:
     "text",
     [
         '<urn:x:a> <urn:x:p> "x"^^<http://www.w3.org/2001/XMLSchema#string> .',
+        '@prefix x: <http://www.w3.org/2001/XMLSchema#> . <urn:x:a> <urn:x:p> "x"^^x:string .',
         '<urn:x:a> <urn:x:p> "Chinese"@zh-Hans .',
         "<urn:x:a> <urn:x:p> <urn:x:b",  # a syntax error: rdflib words it
     ],
-    ids=["explicit-xsd-string", "capital-language-tag", "syntax-error"],
+    ids=["explicit-xsd-string", "prefixed-xsd-string", "capital-language-tag", "syntax-error"],
 )
 def test_fast_parse_leaves_to_rdflib_what_it_would_change(text: str) -> None:
     from aiplus_kg.loader import _parse_with_oxigraph
 
     assert _parse_with_oxigraph(text, _BASE) is None
+
+
+def test_the_iri_xsd_string_outside_a_literal_keeps_the_fast_parse() -> None:
+    from aiplus_kg.loader import _parse_with_oxigraph
+
+    text = (
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "<urn:x:p> <http://www.w3.org/2000/01/rdf-schema#range> xsd:string ."
+    )
+    assert _parse_with_oxigraph(text, _BASE) is not None
+
+
+def test_the_project_files_take_the_fast_parse() -> None:
+    from aiplus_kg.loader import _parse_with_oxigraph
+
+    for path in ("ontology/aiplus.ttl", "shapes/aiplus-shapes.ttl"):
+        assert _parse_with_oxigraph((_ROOT / path).read_text(), _BASE) is not None, path
 
 
 def test_blank_node_labels_stay_apart_across_files() -> None:

@@ -133,20 +133,24 @@ def _checked(graph: Graph, text: str, display: str) -> Graph:
     return graph
 
 
-# Spellings pyoxigraph's parser would not hand back exactly as rdflib reads them: an
-# explicit xsd:string (rdflib keeps it apart from a plain literal) and a language tag
-# with capitals (pyoxigraph writes tags in lower case).
-_NOT_FOR_OXIGRAPH = re.compile(r"XMLSchema#string>|xsd:string\b|[\"']@[A-Za-z0-9-]*[A-Z]")
+# Spellings pyoxigraph's parser would not hand back exactly as rdflib reads them: a
+# literal typed xsd:string explicitly (rdflib keeps it apart from a plain literal; the
+# datatype written as a full IRI or under any prefix) and a language tag with capitals
+# (pyoxigraph writes tags in lower case). The IRI xsd:string elsewhere, as in
+# ``rdfs:range xsd:string``, is no reason to leave pyoxigraph.
+_NOT_FOR_OXIGRAPH = re.compile(
+    r"\^\^\s*(?:<[^>]*string>|[A-Za-z0-9_.-]*:string\b)|[\"']@[A-Za-z0-9-]*[A-Z]"
+)
 
 
 def _parse_with_oxigraph(text: str, base: str | None) -> Graph | None:
     """The graph rdflib would read from ``text``, parsed by pyoxigraph (Rust, many times
     faster); ``None`` when pyoxigraph is not installed, when the text uses a spelling it
-    would not hand back unchanged, or when it finds a problem, so that rdflib reads the
-    file and words any error as it always has. Literals are built by rdflib from their
-    lexical form and datatype, as its own parser builds them; each blank node label gets
-    a fresh blank node, as in rdflib."""
-    if base is None or _NOT_FOR_OXIGRAPH.search(text):
+    would not hand back unchanged, or when it finds a problem (a relative IRI without
+    ``base``, say), so that rdflib reads the file and words any error as it always has.
+    Literals are built by rdflib from their lexical form and datatype, as its own parser
+    builds them; each blank node label gets a fresh blank node, as in rdflib."""
+    if _NOT_FOR_OXIGRAPH.search(text):
         return None
     try:
         import pyoxigraph as ox
