@@ -114,6 +114,53 @@ def test_load_extra_adds_and_replaces(mini_copy: Path, tmp_path: Path) -> None:
     assert SRC["a-three"] in loaded.article_graphs
 
 
+def _graphs_of(loaded: LoadedDataset) -> dict[URIRef, Graph]:
+    out = {}
+    for iri, triples in loaded.graph_triples():
+        graph = Graph()
+        for triple in triples:
+            graph.add(triple)
+        out[iri] = graph
+    return out
+
+
+def test_the_graphs_read_before_and_after_building_the_dataset_agree(mini: Path) -> None:
+    loaded = load(mini)
+    before, union = _graphs_of(loaded), loaded.union()
+    dataset = loaded.dataset  # built now; from here on it is the only copy
+    after = _graphs_of(loaded)
+    assert sorted(before) == sorted(after) == sorted(loaded.files)
+    for iri in before:
+        assert isomorphic(before[iri], after[iri]), iri
+        assert isomorphic(before[iri], dataset.graph(iri)), iri
+    assert len(loaded.union()) == len(union)
+    dataset.graph(SRC["a-one"]).add((ID.x, AIP.develops, ID.y))
+    assert (ID.x, AIP.develops, ID.y) in loaded.union()
+
+
+def test_equal_terms_read_from_different_files_are_one_object(mini: Path) -> None:
+    loaded = load(mini)
+    predicates: dict[URIRef, set[int]] = {}
+    for _, triples in loaded.graph_triples():
+        for _, p, _ in triples:
+            predicates.setdefault(p, set()).add(id(p))
+    assert all(len(ids) == 1 for ids in predicates.values())
+
+
+def test_load_extra_before_and_after_building_the_dataset(mini_copy: Path, tmp_path: Path) -> None:
+    replacement = tmp_path / "a-one.ttl"
+    replacement.write_text("<https://w3id.org/aiplus/id/x> a <urn:y> .\n", encoding="utf-8")
+    lazy, built = load(mini_copy), load(mini_copy)
+    built.dataset  # noqa: B018 (builds it)
+    load_extra(lazy, [replacement])
+    load_extra(built, [replacement])
+    lazy_graphs, built_graphs = _graphs_of(lazy), _graphs_of(built)
+    assert sorted(lazy_graphs) == sorted(built_graphs)
+    for iri, graph in lazy_graphs.items():
+        assert isomorphic(graph, built_graphs[iri]), iri
+    assert len(lazy_graphs[SRC["a-one"]]) == 1
+
+
 # --- the fast parse (pyoxigraph) reads exactly what rdflib reads -----------------------
 
 _ROOT = Path(__file__).resolve().parents[1]

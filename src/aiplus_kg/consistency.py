@@ -61,6 +61,9 @@ _SCHEMA_TYPES = frozenset(
 )
 
 
+_TYPE = RDF.type  # namespace attribute look-ups are slow; hot loops use constants
+
+
 class _Index:
     """Look-ups on a set of triples, limited to what the rules read: the axioms first,
     then the uses of the properties and the members of the classes they name."""
@@ -73,14 +76,14 @@ class _Index:
         for s, p, o in self.triples:
             if p in _SCHEMA_PREDICATES:
                 self.by_predicate[p].append((s, o))
-            elif p == RDF.type and o in _SCHEMA_TYPES:
+            elif p == _TYPE and o in _SCHEMA_TYPES:
                 self.members[o].add(s)
         properties, classes = self._named()
         if properties or classes:
             for s, p, o in self.triples:
                 if p in properties:
                     self.by_predicate[p].append((s, o))
-                if p == RDF.type and o in classes:
+                if p == _TYPE and o in classes:
                     self.members[o].add(s)
 
     def _named(self) -> tuple[set[Node], set[Node]]:
@@ -116,7 +119,7 @@ class _Index:
         return (s, p, o) in self.triples
 
     def is_a(self, node: Node, cls: Node) -> bool:
-        return (node, RDF.type, cls) in self.triples
+        return (node, _TYPE, cls) in self.triples
 
     def _links(self, predicate: Node) -> dict[Node, Node]:
         """``rdf:first`` or ``rdf:rest`` of each list node. When owl:sameAs gave a node

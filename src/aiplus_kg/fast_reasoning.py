@@ -50,6 +50,11 @@ Triple = tuple[Node, Node, Node]
 PROJECT_NAMESPACES = (str(ID), str(SRC))
 """The subjects whose entailments both engines must agree on."""
 
+# namespace attribute look-ups are slow (a Python call each); hot loops use these
+_TYPE, _THING, _CLASS = RDF.type, OWL.Thing, OWL.Class
+_SUBCLASS_OF, _EQUIVALENT_CLASS, _SAME_AS = RDFS.subClassOf, OWL.equivalentClass, OWL.sameAs
+_LIST_LINKS = frozenset({RDF.first, RDF.rest})
+
 _LITERAL = "urn:x-aiplus-reasoner:literal:"
 _BLANK = "urn:x-aiplus-reasoner:blank:"
 
@@ -62,26 +67,34 @@ def project_view(triples: Iterable[Triple]) -> set[Triple]:
         for s, p, o in triples
         if isinstance(s, URIRef)
         and str(s).startswith(PROJECT_NAMESPACES)
-        and not (p == OWL.sameAs and s == o)
+        and not (p == _SAME_AS and s == o)
     }
 
 
-def _one_time_rules(graph: Graph) -> tuple[set[Triple], list[str]]:
-    """The triples and error messages of owlrl's one-time rules on ``graph``; they are
-    collected, never added to ``graph``."""
+def _one_time_rules(triples: Iterable[Triple]) -> tuple[set[Triple], list[str]]:
+    """The triples and error messages of owlrl's one-time rules on ``triples``.
+
+    Those rules read the literal objects, the ``rdf:type`` and the ``owl:sameAs``
+    triples only, so owlrl is given a small graph of just these; what it adds is
+    collected, never stored.
+    """
     import owlrl
 
+    read = {_TYPE, _SAME_AS}
+    graph = lean_graph(t for t in triples if t[1] in read or isinstance(t[2], Literal))
     core = owlrl.OWLRL_Semantics(graph, False, False)
     core.one_time_rules()
     return set(core.added_triples), list(core.error_messages)
 
 
-def _source(graph: Graph) -> Graph:
-    """``graph`` itself when its triples are its union (a graph, or a dataset whose
-    default graph is the union of its graphs), else a union copy."""
+def _union(graph: Graph | Iterable[Triple]) -> set[Triple]:
+    """The triples of ``graph``: a graph, a dataset (the union of its graphs), or
+    triples."""
     if isinstance(graph, Dataset) and not graph.default_union:
-        return union_graph(graph)
-    return graph
+        graph = union_graph(graph)
+    if isinstance(graph, Graph):
+        return set(graph.triples((None, None, None)))
+    return set(graph)
 
 
 class _Codec:
@@ -132,14 +145,14 @@ def _thing_classes(closure: set[Triple]) -> set[Node]:
     """The classes owlrl makes subclasses of ``owl:Thing``: every ``owl:Class`` (rule
     scm-cls), ``owl:Thing`` itself, and what is a subclass or an equivalent of those."""
     sub: defaultdict[Node, set[Node]] = defaultdict(set)  # superclass -> subclasses
-    found: set[Node] = {OWL.Thing}
+    found: set[Node] = {_THING}
     for s, p, o in closure:
-        if p == RDFS.subClassOf:
+        if p == _SUBCLASS_OF:
             sub[o].add(s)
-        elif p == OWL.equivalentClass:
+        elif p == _EQUIVALENT_CLASS:
             sub[o].add(s)
             sub[s].add(o)
-        elif p == RDF.type and o == OWL.Class:
+        elif p == _TYPE and o == _CLASS:
             found.add(s)
     stack = list(found)
     while stack:
@@ -158,26 +171,26 @@ def _fix_thing(closure: set[Triple], typed: set[Node]) -> None:
     drop = []
     for triple in closure:
         s, p, o = triple
-        if p == RDF.type:
-            if o == OWL.Thing:
+        if p == _TYPE:
+            if o == _THING:
                 drop.append(triple)
             elif o in things:
                 typed.add(s)
     closure.difference_update(drop)
-    closure.update((s, RDF.type, OWL.Thing) for s in typed)
+    closure.update((s, _TYPE, _THING) for s in typed)
 
 
-def fast_closure_set(graph: Graph) -> tuple[set[Triple], list[str]]:
-    """The OWL RL closure of ``graph`` as a set of triples (literal-subject triples
-    included, as owlrl keeps them) and owlrl's error messages."""
-    source = _source(graph)
-    extra, errors = _one_time_rules(source)
-    given = set(source.triples((None, None, None)))
+def fast_closure_set(graph: Graph | Iterable[Triple]) -> tuple[set[Triple], list[str]]:
+    """The OWL RL closure of ``graph`` (a graph, a dataset whose union is used, or the
+    triples themselves) as a set of triples (literal-subject triples included, as owlrl
+    keeps them) and owlrl's error messages."""
+    given = _union(graph)
+    extra, errors = _one_time_rules(given)
     given.update(extra)
     del extra
     # what the later steps need of the input, so that it can go before reasoning
-    typed = {s for s, p, o in given if p == RDF.type and o == OWL.Thing}
-    lists = {t for t in given if t[1] in (RDF.first, RDF.rest)}
+    typed = {s for s, p, o in given if p == _TYPE and o == _THING}
+    lists = {t for t in given if t[1] in _LIST_LINKS}
     codec = _Codec()
     encode = codec.encode
     encoded = [(encode(s), encode(p), encode(o)) for s, p, o in given]
@@ -188,8 +201,11 @@ def fast_closure_set(graph: Graph) -> tuple[set[Triple], list[str]]:
     return closure, sorted(set(errors))
 
 
-def fast_closure_with_errors(graph: Graph, *, clean: bool = False) -> tuple[Graph, list[str]]:
-    """The OWL RL closure of ``graph`` (a graph or a dataset, whose union is used) and
+def fast_closure_with_errors(
+    graph: Graph | Iterable[Triple], *, clean: bool = False
+) -> tuple[Graph, list[str]]:
+    """The OWL RL closure of ``graph`` (a graph, a dataset whose union is used, or
+    triples) and
     owlrl's error messages, computed with ``reasonable``; ``graph`` is left untouched.
 
     Like owlrl's closure, the result holds literal-subject triples (the types of

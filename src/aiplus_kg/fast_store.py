@@ -76,11 +76,15 @@ def _from_cache(cache: Cache, key: str) -> ProjectStore | None:
     return ProjectStore(store, triples)
 
 
-def build_store(dataset: Dataset) -> ProjectStore:
-    """A store holding ``dataset`` (see :func:`aiplus_kg.oxstore.dataset_store`)."""
-    from .oxstore import dataset_store
+def build_store(data: LoadedDataset | Dataset) -> ProjectStore:
+    """A store holding ``data``, the loaded project or an rdflib dataset (see
+    :func:`aiplus_kg.oxstore.dataset_store`)."""
+    from .loader import LoadedDataset
+    from .oxstore import dataset_store, graphs_store
 
-    return ProjectStore(dataset_store(dataset), len(dataset))
+    if isinstance(data, LoadedDataset):
+        return ProjectStore(graphs_store(data.graph_triples()), len(data.union()))
+    return ProjectStore(dataset_store(data), len(data))
 
 
 def project_store(project: Project) -> ProjectStore:
@@ -95,7 +99,7 @@ def project_store(project: Project) -> ProjectStore:
     from .loader import load_project
 
     loaded = load_project(project)
-    built = build_store(loaded.dataset)
+    built = build_store(loaded)
     built.loaded = loaded
     if cache is not None and built.ox.faithful:  # type: ignore[attr-defined]
         dump = built.ox.dump()  # type: ignore[attr-defined]

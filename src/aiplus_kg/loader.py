@@ -6,8 +6,10 @@ Files go to named graphs as follows:
 * ``graph/reference/*.ttl``      -> ``https://w3id.org/aiplus/graph/reference``
 * ``graph/articles/<stem>.ttl``  -> ``https://w3id.org/aiplus/source/<stem>``
 
-The returned :class:`rdflib.Dataset` has ``default_union=True``: queries and
-pattern look-ups on it see the union of all named graphs.
+:class:`LoadedDataset` keeps each named graph's triples as read; its ``dataset``, an
+:class:`rdflib.Dataset` with ``default_union=True`` (queries and pattern look-ups see
+the union of all named graphs), is built the first time it is asked for. The fast
+engine reads the triples directly and never builds it.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
 
 from .errors import InputError, located
 from .namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH, SRC, article_graph_iri, bind_prefixes
@@ -35,16 +38,45 @@ __all__ = [
     "parse_turtle",
     "parse_turtle_data",
     "read_text",
+    "read_turtle",
 ]
 
 
-@dataclass
-class LoadedDataset:
-    """A dataset and the file(s) each of its named graphs was read from."""
+Triple = tuple[Node, Node, Node]
 
-    dataset: Dataset
-    files: dict[URIRef, tuple[Path, ...]] = field(default_factory=dict)
-    project: Project | None = None
+
+class LoadedDataset:
+    """The named graphs read from the project's files, and the file(s) each came from.
+
+    Each graph's triples are kept as a set until :attr:`dataset` is first used; from
+    then on that rdflib dataset is their only copy, and changes made to it are what
+    every other accessor (:meth:`union`, :meth:`graph_triples`) sees.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset | None = None,
+        files: dict[URIRef, tuple[Path, ...]] | None = None,
+        project: Project | None = None,
+    ) -> None:
+        self._dataset = dataset
+        self.files: dict[URIRef, tuple[Path, ...]] = {} if files is None else files
+        self.project = project
+        self._graphs: dict[URIRef, set[Triple]] = {}
+        self._prefixes: list[tuple[str, str]] = []
+
+    @property
+    def dataset(self) -> Dataset:
+        """The graphs as an rdflib union-default dataset (built on first use)."""
+        if self._dataset is None:
+            dataset = new_dataset()
+            for prefix, namespace in self._prefixes:
+                dataset.bind(prefix, namespace, override=False)
+            for iri, triples in self._graphs.items():
+                graph = dataset.graph(iri)
+                graph.addN((s, p, o, graph) for s, p, o in triples)
+            self._dataset, self._graphs, self._prefixes = dataset, {}, []
+        return self._dataset
 
     @property
     def article_graphs(self) -> list[URIRef]:
@@ -55,9 +87,45 @@ class LoadedDataset:
         """The named graph ``iri`` (empty if absent)."""
         return self.dataset.graph(iri)
 
+    def graph_triples(self) -> Iterator[tuple[URIRef, Iterable[Triple]]]:
+        """Each named graph's IRI and triples, without building :attr:`dataset`."""
+        if self._dataset is None:
+            yield from self._graphs.items()
+            return
+        for graph in self._dataset.graphs():
+            if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
+                yield graph.identifier, graph  # type: ignore[misc]
+
+    def union(self) -> set[Triple]:
+        """The triples of all graphs together (a new set)."""
+        if self._dataset is not None:
+            return set(self._dataset.triples((None, None, None)))
+        out: set[Triple] = set()
+        for triples in self._graphs.values():
+            out.update(triples)
+        return out
+
     def display(self, path: Path) -> str:
         """``path`` as shown in messages."""
         return display_path(path, self.project.root if self.project else None)
+
+    def _add(
+        self, iri: URIRef, triples: Iterable[Triple], prefixes: Iterable[tuple[str, str]]
+    ) -> None:
+        if self._dataset is not None:
+            graph = self._dataset.graph(iri)
+            graph.addN((s, p, o, graph) for s, p, o in triples)
+            for prefix, namespace in prefixes:
+                self._dataset.bind(prefix, namespace, override=False)
+            return
+        self._graphs.setdefault(iri, set()).update(triples)
+        self._prefixes.extend(prefixes)
+
+    def _drop(self, iri: URIRef) -> None:
+        if self._dataset is not None:
+            self._dataset.remove_graph(iri)
+        else:
+            self._graphs.pop(iri, None)
 
 
 def new_dataset() -> Dataset:
@@ -107,9 +175,20 @@ def parse_turtle_data(text: str, *, display: str = "<data>", base: str | None = 
     ``display:line:`` (or ``display:`` when no line is known): a syntax error, an
     ill-typed literal.
     """
-    graph = _parse_with_oxigraph(text, base)
-    if graph is not None:
-        return _checked(graph, text, display)
+    fast = _oxigraph_triples(text, base)
+    if fast is None:
+        return _checked(_rdflib_graph(text, display, base), text, display)
+    triples, prefixes = fast
+    _checked(triples, text, display)
+    graph = Graph(bind_namespaces="none")
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    for prefix, namespace in prefixes:
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def _rdflib_graph(text: str, display: str, base: str | None) -> Graph:
+    """``text`` read by rdflib's own parser; a problem is an :class:`InputError`."""
     graph = Graph(bind_namespaces="none")
     try:
         with _quiet_rdflib_terms():
@@ -119,18 +198,17 @@ def parse_turtle_data(text: str, *, display: str = "<data>", base: str | None = 
         raise InputError(located(display, f"syntax error: {why}", exc.lines + 1)) from None
     except Exception as exc:  # rdflib raises assorted types for malformed input
         raise InputError(located(display, f"cannot parse: {exc}")) from None
+    return graph
 
-    return _checked(graph, text, display)
 
-
-def _checked(graph: Graph, text: str, display: str) -> Graph:
-    """``graph``, unless it holds an ill-typed literal (an :class:`InputError`)."""
-    for term in graph.objects():
+def _checked(triples: Iterable[Triple], text: str, display: str) -> Iterable[Triple]:
+    """``triples``, unless one holds an ill-typed literal (an :class:`InputError`)."""
+    for _, _, term in triples:
         if isinstance(term, Literal) and term.ill_typed:
             datatype = term.datatype or ""
             line = _line_of(text, f'"{term}"')
             raise InputError(located(display, f'ill-typed literal "{term}"^^<{datatype}>', line))
-    return graph
+    return triples
 
 
 # Spellings pyoxigraph's parser would not hand back exactly as rdflib reads them: a
@@ -141,37 +219,45 @@ def _checked(graph: Graph, text: str, display: str) -> Graph:
 _NOT_FOR_OXIGRAPH = re.compile(
     r"\^\^\s*(?:<[^>]*string>|[A-Za-z0-9_.-]*:string\b)|[\"']@[A-Za-z0-9-]*[A-Z]"
 )
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def _parse_with_oxigraph(text: str, base: str | None) -> Graph | None:
-    """The graph rdflib would read from ``text``, parsed by pyoxigraph (Rust, many times
-    faster); ``None`` when pyoxigraph is not installed, when the text uses a spelling it
-    would not hand back unchanged, or when it finds a problem (a relative IRI without
-    ``base``, say), so that rdflib reads the file and words any error as it always has.
-    Literals are built by rdflib from their lexical form and datatype, as its own parser
-    builds them; each blank node label gets a fresh blank node, as in rdflib."""
+def _oxigraph_triples(
+    text: str, base: str | None, memo: dict[object, Node] | None = None
+) -> tuple[list[Triple], list[tuple[str, str]]] | None:
+    """The triples and prefixes rdflib would read from ``text``, parsed by pyoxigraph
+    (Rust, many times faster); ``None`` when pyoxigraph is not installed, when the text
+    uses a spelling it would not hand back unchanged, or when it finds a problem (a
+    relative IRI without ``base``, say), so that rdflib reads the file and words any
+    error as it always has.
+
+    Literals are built by rdflib from their lexical form and datatype, as its own
+    parser builds them; each blank node label gets a fresh blank node, as in rdflib.
+    IRIs and literals are looked up in ``memo`` (shared by the files of one load, so
+    that equal terms are one object) and added to it.
+    """
     if _NOT_FOR_OXIGRAPH.search(text):
         return None
     try:
         import pyoxigraph as ox
     except ImportError:
         return None
-    graph = Graph(bind_namespaces="none")
-    nodes: dict[object, object] = {}
+    nodes: dict[object, Node] = {} if memo is None else memo
     blanks: dict[str, BNode] = {}
-    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
+    blank_node = ox.BlankNode
+    named_node = ox.NamedNode
 
-    def term(node: object) -> object:
+    def term(node: object) -> Node:
         found = nodes.get(node)
         if found is not None:
             return found
-        if isinstance(node, ox.NamedNode):
-            made: object = URIRef(node.value)
-        elif isinstance(node, ox.BlankNode):
-            made = blanks.setdefault(node.value, BNode())
+        if isinstance(node, blank_node):
+            return blanks.setdefault(node.value, BNode())
+        if isinstance(node, named_node):
+            made: Node = URIRef(node.value)
         elif node.language:  # type: ignore[attr-defined]
             made = Literal(node.value, lang=node.language)  # type: ignore[attr-defined]
-        elif node.datatype.value == xsd_string:  # type: ignore[attr-defined]
+        elif node.datatype.value == _XSD_STRING:  # type: ignore[attr-defined]
             made = Literal(node.value)  # type: ignore[attr-defined]
         else:
             made = Literal(node.value, datatype=URIRef(node.datatype.value))  # type: ignore[attr-defined]
@@ -181,16 +267,43 @@ def _parse_with_oxigraph(text: str, base: str | None) -> Graph | None:
     try:
         parser = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base)
         with _quiet_rdflib_terms():
-            graph.addN(
-                (term(q.subject), term(q.predicate), term(q.object), graph)  # type: ignore[misc]
-                for q in parser
-            )
-        prefixes = parser.prefixes
+            triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in parser]
+        prefixes = list(parser.prefixes.items())
     except (SyntaxError, ValueError, OSError):
         return None
-    for prefix, namespace in prefixes.items():
+    return triples, prefixes
+
+
+def _parse_with_oxigraph(text: str, base: str | None) -> Graph | None:
+    """What :func:`_oxigraph_triples` reads, as a graph with its prefixes (``None``
+    where it leaves the text to rdflib)."""
+    fast = _oxigraph_triples(text, base)
+    if fast is None:
+        return None
+    graph = Graph(bind_namespaces="none")
+    graph.addN((s, p, o, graph) for s, p, o in fast[0])
+    for prefix, namespace in fast[1]:
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
+
+
+def read_turtle(
+    path: Path,
+    *,
+    display: str | None = None,
+    base: str | None = None,
+    memo: dict[object, Node] | None = None,
+) -> tuple[Iterable[Triple], list[tuple[str, str]]]:
+    """The triples and prefixes of the Turtle file ``path``, checked as
+    :func:`parse_turtle_data` checks them (same errors); ``memo`` as in
+    :func:`_oxigraph_triples`."""
+    shown = display or display_path(path)
+    text = read_text(path, display=shown)
+    fast = _oxigraph_triples(text, base, memo)
+    if fast is None:
+        graph = _rdflib_graph(text, shown, base)
+        return _checked(graph, text, shown), list(graph.namespaces())
+    return _checked(fast[0], text, shown), fast[1]
 
 
 def parse_turtle(
@@ -215,19 +328,17 @@ def parse_turtle(
     return into
 
 
-def _add_file(loaded: LoadedDataset, iri: URIRef, path: Path) -> None:
-    parse_turtle(
-        path,
-        loaded.dataset.graph(iri),
-        display=loaded.display(path),
-        base=str(iri),
-    )
+def _add_file(
+    loaded: LoadedDataset, iri: URIRef, path: Path, memo: dict[object, Node] | None = None
+) -> None:
+    triples, prefixes = read_turtle(path, display=loaded.display(path), base=str(iri), memo=memo)
+    loaded._add(iri, triples, prefixes)
     loaded.files[iri] = (*loaded.files.get(iri, ()), path)
 
 
 def load_project(project: Project) -> LoadedDataset:
     """Load the ontology, the reference data and one named graph per article."""
-    loaded = LoadedDataset(new_dataset(), {}, project)
+    loaded = LoadedDataset(None, {}, project)
     if not project.ontology_file.is_file():
         raise InputError(
             located(project.display(project.ontology_file), "missing ontology file")
@@ -237,11 +348,12 @@ def load_project(project: Project) -> LoadedDataset:
     if not articles:
         raise InputError(located(project.display(project.articles_dir), "no article files (*.ttl)"))
 
-    _add_file(loaded, ONTOLOGY_GRAPH, project.ontology_file)
+    memo: dict[object, Node] = {}
+    _add_file(loaded, ONTOLOGY_GRAPH, project.ontology_file, memo)
     for path in project.reference_files():
-        _add_file(loaded, REFERENCE_GRAPH, path)
+        _add_file(loaded, REFERENCE_GRAPH, path, memo)
     for path in articles:
-        _add_file(loaded, article_graph_iri(path.stem), path)
+        _add_file(loaded, article_graph_iri(path.stem), path, memo)
     return loaded
 
 
@@ -261,10 +373,9 @@ def load_extra(loaded: LoadedDataset, paths: Iterable[Path | str]) -> list[URIRe
     for item in paths:
         path = Path(item)
         iri = article_graph_iri(path.stem)
-        scratch = parse_turtle(path, display=loaded.display(path), base=str(iri))
-        loaded.dataset.remove_graph(iri)
-        target = loaded.dataset.graph(iri)
-        target.addN((s, p, o, target) for s, p, o in scratch)
+        triples, prefixes = read_turtle(path, display=loaded.display(path), base=str(iri))
+        loaded._drop(iri)
+        loaded._add(iri, triples, prefixes)
         loaded.files[iri] = (path,)
         added.append(iri)
     return added

@@ -30,6 +30,7 @@ __all__ = [
     "OxDataset",
     "dataset_store",
     "graph_store",
+    "graphs_store",
     "load_store",
     "select",
 ]
@@ -154,20 +155,36 @@ def graph_store(triples: Iterable[tuple[Node, Node, Node]]) -> OxDataset:
 def dataset_store(dataset: Dataset) -> OxDataset:
     """The named graphs of ``dataset`` as named graphs, and their merge as the default
     graph (see the module docstring)."""
+
+    def quads() -> Iterable[tuple[Node, Node, Node, Node | None]]:
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, Graph) else g
+            yield s, p, o, None if name == DEFAULT_GRAPH_ID else name
+
+    return _quads_store(quads())
+
+
+def graphs_store(graphs: Iterable[tuple[Node, Iterable[tuple[Node, Node, Node]]]]) -> OxDataset:
+    """Each ``(name, triples)`` of ``graphs`` as a named graph, and their merge as the
+    default graph, as :func:`dataset_store` lays out a dataset."""
+    return _quads_store((s, p, o, name) for name, triples in graphs for s, p, o in triples)
+
+
+def _quads_store(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> OxDataset:
+    """A store holding each quad in its named graph (if any) and in the default graph."""
     converter = Converter()
     to = converter.to_ox
     default = ox.DefaultGraph()
     store = ox.Store()
 
-    def quads() -> Iterable[Any]:
-        for s, p, o, g in dataset.quads((None, None, None, None)):
-            name = g.identifier if isinstance(g, Graph) else g
+    def converted() -> Iterable[Any]:
+        for s, p, o, name in quads:
             quad_s, quad_p, quad_o = to(s), to(p), to(o)
             yield ox.Quad(quad_s, quad_p, quad_o, default)
-            if name is not None and name != DEFAULT_GRAPH_ID:
+            if name is not None:
                 yield ox.Quad(quad_s, quad_p, quad_o, to(name))
 
-    store.bulk_extend(quads())
+    store.bulk_extend(converted())
     return OxDataset(store, converter)
 
 

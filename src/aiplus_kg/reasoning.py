@@ -122,9 +122,12 @@ def check_project(project: Project, *, engine: str | None = None) -> CheckResult
             except (KeyError, TypeError, ValueError):
                 pass
     loaded = load_project(project)
+    triples = loaded.union()
+    # the fast engine reasons on the triples; the reference one wants an rdflib dataset
+    source = triples if use_fast(engine) else loaded.dataset
     result = CheckResult(
-        tuple(inconsistencies(loaded.dataset, engine=engine)),
-        len(loaded.dataset),
+        tuple(inconsistencies(source, engine=engine)),  # type: ignore[arg-type]
+        len(triples),
         len(loaded.files),
     )
     if cache is not None:

@@ -145,15 +145,15 @@ def _data(
         from .lean_graph import lean_graph
 
         errors: list[str] = []
+        triples = loaded.union()
         if inference:
             from .fast_reasoning import fast_closure_set
 
-            closure, errors = fast_closure_set(loaded.dataset)
+            closure, errors = fast_closure_set(triples)
             triples = {t for t in closure if not isinstance(t[0], Literal)}
             del closure
-        else:
-            triples = set(loaded.dataset.triples((None, None, None)))
-        named = (t for t in triples if t[1] in LABEL_PROPERTIES)
+        label_properties = frozenset(LABEL_PROPERTIES)
+        named = (t for t in triples if t[1] in label_properties)
         labels = lean_graph(named, bind_prefixes(Graph(bind_namespaces="none")))
         return _Data(triples, labels), errors
     if not inference:
@@ -417,11 +417,33 @@ class _Locator:
     def __init__(self, loaded: LoadedDataset) -> None:
         self.loaded = loaded
         self._per_file: dict[Path, Graph] = {}
+        self._graphs: list[tuple[URIRef, Graph]] | None = None
+        self._subjects: dict[Node, dict[URIRef, list[tuple[Node, Node]]]] = {}
 
     def _file_graph(self, path: Path) -> Graph:
         if path not in self._per_file:
             self._per_file[path] = parse_turtle(path, display=self.loaded.display(path))
         return self._per_file[path]
+
+    def _holding(self, pattern: tuple[Node, Node | None, Node | None]) -> list[URIRef]:
+        """The named graphs holding a triple that matches ``pattern`` (a subject, and
+        ``None`` or a term for the predicate and the object)."""
+        if self._graphs is None:
+            self._graphs = []
+            for iri, triples in self.loaded.graph_triples():
+                if isinstance(triples, Graph):
+                    self._graphs.append((iri, triples))
+                    continue
+                for s, p, o in triples:  # the subjects' statements, graph by graph
+                    self._subjects.setdefault(s, {}).setdefault(iri, []).append((p, o))
+        found = [iri for iri, graph in self._graphs if pattern in graph]
+        _, path, value = pattern
+        for iri, statements in self._subjects.get(pattern[0], {}).items():
+            if any(
+                (path is None or p == path) and (value is None or o == value) for p, o in statements
+            ):
+                found.append(iri)
+        return found
 
     def files(self, focus: Node, path: Node | None, value: Node | None) -> tuple[str, ...]:
         """The files holding the offending triple, else any triple about the focus node."""
@@ -429,10 +451,8 @@ class _Locator:
         patterns.append((focus, None, None))
         for pattern in patterns:
             found: set[Path] = set()
-            for graph in self.loaded.dataset.graphs():
-                if pattern not in graph:
-                    continue
-                paths = self.loaded.files.get(graph.identifier, ())  # type: ignore[arg-type]
+            for iri in self._holding(pattern):
+                paths = self.loaded.files.get(iri, ())
                 if len(paths) > 1:
                     paths = tuple(p for p in paths if pattern in self._file_graph(p))
                 found.update(paths)
