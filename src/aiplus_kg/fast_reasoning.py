@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .bulk import bulk_step
 from .consistency import find_inconsistencies
 from .graphs import union_graph
 from .lean_graph import lean_graph
@@ -180,6 +181,7 @@ def _fix_thing(closure: set[Triple], typed: set[Node]) -> None:
     closure.update((s, _TYPE, _THING) for s in typed)
 
 
+@bulk_step
 def fast_closure_set(graph: Graph | Iterable[Triple]) -> tuple[set[Triple], list[str]]:
     """The OWL RL closure of ``graph`` (a graph, a dataset whose union is used, or the
     triples themselves) as a set of triples (literal-subject triples included, as owlrl

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bulk import bulk_step
 from .cache import Cache, cache_for, digest
 from .project import Project
 
@@ -76,6 +77,7 @@ def _from_cache(cache: Cache, key: str) -> ProjectStore | None:
     return ProjectStore(store, triples)
 
 
+@bulk_step
 def build_store(data: LoadedDataset | Dataset) -> ProjectStore:
     """A store holding ``data``, the loaded project or an rdflib dataset (see
     :func:`aiplus_kg.oxstore.dataset_store`)."""

@@ -25,6 +25,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
+from .bulk import bulk_step
 from .errors import InputError, located
 from .namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH, SRC, article_graph_iri, bind_prefixes
 from .project import Project, display_path, find_project
@@ -336,6 +337,7 @@ def _add_file(
     loaded.files[iri] = (*loaded.files.get(iri, ()), path)
 
 
+@bulk_step
 def load_project(project: Project) -> LoadedDataset:
     """Load the ontology, the reference data and one named graph per article."""
     loaded = LoadedDataset(None, {}, project)

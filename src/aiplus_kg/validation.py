@@ -23,6 +23,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
 
+from .bulk import bulk_step
 from .engines import use_fast
 from .errors import InputError, InternalError
 from .graphs import LABEL_PROPERTIES, display, union_graph
@@ -222,6 +223,7 @@ def _run(data: _Data, shapes: Graph, engine: str | None = None) -> Graph:
     return report_graph
 
 
+@bulk_step
 def validate(
     loaded: LoadedDataset,
     shapes: Graph | None = None,
