@@ -62,6 +62,7 @@ _SCHEMA_TYPES = frozenset(
 
 
 _TYPE = RDF.type  # namespace attribute look-ups are slow; hot loops use constants
+_IS_TYPE = frozenset({_TYPE})  # a set misses on the hash, with no Python-level ``==``
 
 
 class _Index:
@@ -76,14 +77,14 @@ class _Index:
         for s, p, o in self.triples:
             if p in _SCHEMA_PREDICATES:
                 self.by_predicate[p].append((s, o))
-            elif p == _TYPE and o in _SCHEMA_TYPES:
+            elif p in _IS_TYPE and o in _SCHEMA_TYPES:
                 self.members[o].add(s)
         properties, classes = self._named()
         if properties or classes:
             for s, p, o in self.triples:
                 if p in properties:
                     self.by_predicate[p].append((s, o))
-                if p == _TYPE and o in classes:
+                if p in _IS_TYPE and o in classes:
                     self.members[o].add(s)
 
     def _named(self) -> tuple[set[Node], set[Node]]:

@@ -51,10 +51,14 @@ Triple = tuple[Node, Node, Node]
 PROJECT_NAMESPACES = (str(ID), str(SRC))
 """The subjects whose entailments both engines must agree on."""
 
-# namespace attribute look-ups are slow (a Python call each); hot loops use these
+# Namespace attribute look-ups are slow (a Python call each), and so is comparing two
+# rdflib terms with ``==``; hot loops use these constants and test membership in sets,
+# which compare hashes first (a miss costs no Python call).
 _TYPE, _THING, _CLASS = RDF.type, OWL.Thing, OWL.Class
 _SUBCLASS_OF, _EQUIVALENT_CLASS, _SAME_AS = RDFS.subClassOf, OWL.equivalentClass, OWL.sameAs
+_IS_TYPE, _IS_THING, _IS_CLASS = frozenset({_TYPE}), frozenset({_THING}), frozenset({_CLASS})
 _LIST_LINKS = frozenset({RDF.first, RDF.rest})
+_CLASS_LINKS = {_SUBCLASS_OF: "sub", _EQUIVALENT_CLASS: "equivalent", _TYPE: "type"}
 
 _LITERAL = "urn:x-aiplus-reasoner:literal:"
 _BLANK = "urn:x-aiplus-reasoner:blank:"
@@ -102,11 +106,15 @@ class _Codec:
     """Literals and blank nodes as placeholder IRIs for ``reasonable``, and back."""
 
     def __init__(self) -> None:
-        self.back: dict[Node, Node] = {}  # placeholder IRI -> the term it stands for
+        self.back: dict[Node, Node] = {}  # placeholder IRI -> the term it stands for,
+        # and each IRI of the input -> itself
         self._literals: dict[Literal, str] = {}
 
     def encode(self, term: Node) -> str:
         if isinstance(term, URIRef):
+            # decoded, the IRI comes back as this very object: set operations between
+            # the closure and its input then compare by identity, and use less memory
+            self.back.setdefault(term, term)
             return str(term)
         if isinstance(term, BNode):
             name = _BLANK + str(term)
@@ -147,13 +155,17 @@ def _thing_classes(closure: set[Triple]) -> set[Node]:
     scm-cls), ``owl:Thing`` itself, and what is a subclass or an equivalent of those."""
     sub: defaultdict[Node, set[Node]] = defaultdict(set)  # superclass -> subclasses
     found: set[Node] = {_THING}
+    links = _CLASS_LINKS
     for s, p, o in closure:
-        if p == _SUBCLASS_OF:
+        link = links.get(p)
+        if link is None:
+            continue
+        if link == "sub":
             sub[o].add(s)
-        elif p == _EQUIVALENT_CLASS:
+        elif link == "equivalent":
             sub[o].add(s)
             sub[s].add(o)
-        elif p == _TYPE and o == _CLASS:
+        elif o in _IS_CLASS:
             found.add(s)
     stack = list(found)
     while stack:
@@ -172,8 +184,8 @@ def _fix_thing(closure: set[Triple], typed: set[Node]) -> None:
     drop = []
     for triple in closure:
         s, p, o = triple
-        if p == _TYPE:
-            if o == _THING:
+        if p in _IS_TYPE:
+            if o in _IS_THING:
                 drop.append(triple)
             elif o in things:
                 typed.add(s)
@@ -191,7 +203,7 @@ def fast_closure_set(graph: Graph | Iterable[Triple]) -> tuple[set[Triple], list
     given.update(extra)
     del extra
     # what the later steps need of the input, so that it can go before reasoning
-    typed = {s for s, p, o in given if p == _TYPE and o == _THING}
+    typed = {s for s, p, o in given if p in _IS_TYPE and o in _IS_THING}
     lists = {t for t in given if t[1] in _LIST_LINKS}
     codec = _Codec()
     encode = codec.encode
