@@ -17,9 +17,10 @@ does not cover go to pySHACL, with the SPARQL targets resolved in advance by pyo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
 
@@ -27,10 +28,13 @@ from .bulk import bulk_step
 from .engines import use_fast
 from .errors import InputError, InternalError
 from .graphs import LABEL_PROPERTIES, display, union_graph
-from .loader import LoadedDataset, parse_turtle
+from .loader import LoadedDataset, parse_turtle, read_turtle
 from .namespaces import ID, ONTOLOGY_IRI, OWL, RDF, SH, bind_prefixes
 from .project import Project
 from .reasoning import IRI_IN_TEXT, closure_with_errors, readable
+
+if TYPE_CHECKING:
+    from .shacl_sparql import Select
 
 __all__ = [
     "SEVERITIES",
@@ -106,9 +110,12 @@ class Report:
 
 def load_shapes(files: Iterable[Path], display_path: object = str) -> Graph:
     """Parse the shape files into one shapes graph."""
-    shapes = Graph()
+    shapes = Graph()  # an ordinary graph: callers may hand it to pySHACL as data too
     for path in files:
-        parse_turtle(path, shapes, display=display_path(path))  # type: ignore[operator]
+        triples, prefixes = read_turtle(path, display=display_path(path))  # type: ignore[operator]
+        shapes.addN((s, p, o, shapes) for s, p, o in triples)
+        for prefix, namespace in prefixes:
+            shapes.bind(prefix, namespace, override=False)
     if not len(shapes):
         raise InputError("no SHACL shapes found (shapes/*.ttl)")
     return bind_prefixes(shapes)
@@ -181,24 +188,29 @@ def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
     """
     marked = {s for s, _, o in shapes.triples((None, ASSERTED, None)) if o.toPython() is True}
     targeted = {s for prop in TARGETS for s in shapes.subjects(prop, None) if isinstance(s, URIRef)}
-    on_closure, on_asserted = Graph(), Graph()
-    for graph, off in ((on_closure, marked), (on_asserted, targeted - marked)):
-        for triple in shapes:
-            graph.add(triple)
-        for shape in off:
-            graph.add((shape, SH.deactivated, Literal(True)))
-        bind_prefixes(graph)
+    from .lean_graph import lean_graph
+
+    on_closure, on_asserted = (
+        bind_prefixes(lean_graph([*shapes, *((s, SH.deactivated, Literal(True)) for s in off)]))
+        for off in (marked, targeted - marked)
+    )
     return on_closure, on_asserted
 
 
-def _run(data: _Data, shapes: Graph, engine: str | None = None) -> Graph:
+def _run(
+    data: _Data,
+    shapes: Graph,
+    engine: str | None = None,
+    sparql: Callable[[], Select | None] | None = None,
+) -> Graph:
     """The SHACL report for ``data`` against ``shapes``. ``data`` is the caller's scratch
-    copy, which the fast engine lets pySHACL use in place."""
+    copy, which the fast engine lets pySHACL use in place; ``sparql`` as in
+    :func:`aiplus_kg.fast_shacl.validate_fast`."""
     if use_fast(engine):
         from .fast_shacl import NotCoveredError, validate_fast
 
         try:
-            return validate_fast(data.triples, shapes)[1]
+            return validate_fast(data.triples, shapes, sparql)[1]
         except NotCoveredError:
             pass  # pySHACL does it, as below
     import pyshacl
@@ -247,12 +259,21 @@ def validate(
     if inference:
         on_closure, on_asserted = split_shapes(shapes)
         data, errors = _data(loaded, True, engine)
-        report_graph = _run(data, on_closure, engine)
+        asserted = _data(loaded, False, engine)[0]
+        closure_sparql = asserted_sparql = None
+        if isinstance(data.triples, set) and isinstance(asserted.triples, set):
+            from .shacl_sparql import PassStores
+
+            stores = PassStores(data.triples, asserted.triples)  # built if SPARQL runs
+            closure_sparql, asserted_sparql = (
+                lambda: stores.select("closure"),
+                lambda: stores.select("asserted"),
+            )
+        report_graph = _run(data, on_closure, engine, closure_sparql)
         findings.extend(_findings(loaded, data.labels, report_graph))
         findings.extend(_inconsistency_findings(loaded, data.labels, errors))
         del data
-        asserted = _data(loaded, False, engine)[0]
-        asserted_report = _run(asserted, on_asserted, engine)
+        asserted_report = _run(asserted, on_asserted, engine, asserted_sparql)
         findings.extend(_findings(loaded, asserted.labels, asserted_report))
         for triple in asserted_report:
             report_graph.add(triple)
