@@ -57,6 +57,7 @@ PROJECT_NAMESPACES = (str(ID), str(SRC))
 _TYPE, _THING, _CLASS = RDF.type, OWL.Thing, OWL.Class
 _SUBCLASS_OF, _EQUIVALENT_CLASS, _SAME_AS = RDFS.subClassOf, OWL.equivalentClass, OWL.sameAs
 _IS_TYPE, _IS_THING, _IS_CLASS = frozenset({_TYPE}), frozenset({_THING}), frozenset({_CLASS})
+_IS_SAME_AS = frozenset({_SAME_AS})
 _LIST_LINKS = frozenset({RDF.first, RDF.rest})
 _CLASS_LINKS = {_SUBCLASS_OF: "sub", _EQUIVALENT_CLASS: "equivalent", _TYPE: "type"}
 
@@ -79,15 +80,28 @@ def project_view(triples: Iterable[Triple]) -> set[Triple]:
 def _one_time_rules(triples: Iterable[Triple]) -> tuple[set[Triple], list[str]]:
     """The triples and error messages of owlrl's one-time rules on ``triples``.
 
-    Those rules read the literal objects, the ``rdf:type`` and the ``owl:sameAs``
-    triples only, so owlrl is given a small graph of just these; what it adds is
-    collected, never stored.
+    Those rules read three things only: the literals whose datatype is an OWL RL one,
+    the ``rdf:type`` triples whose class is such a datatype, and the ``owl:sameAs``
+    triples. owlrl gets a small graph of just these, each literal once (as the object
+    of a placeholder triple: the rules look at the literal alone), and its results are
+    the same as on the whole graph; what it adds is collected, never stored.
     """
     import owlrl
+    from owlrl.XsdDatatypes import OWL_RL_Datatypes
 
-    read = {_TYPE, _SAME_AS}
-    graph = lean_graph(t for t in triples if t[1] in read or isinstance(t[2], Literal))
-    core = owlrl.OWLRL_Semantics(graph, False, False)
+    datatypes = frozenset(OWL_RL_Datatypes)
+    literals: set[Literal] = set()
+    kept: list[Triple] = []
+    for triple in triples:
+        _, p, o = triple
+        if isinstance(o, Literal):
+            if o.datatype in datatypes:
+                literals.add(o)
+        elif (p in _IS_TYPE and o in datatypes) or p in _IS_SAME_AS:
+            kept.append(triple)
+    holder, link = URIRef(_BLANK + "literal-holder"), URIRef(_BLANK + "holds")
+    kept.extend((holder, link, literal) for literal in literals)
+    core = owlrl.OWLRL_Semantics(lean_graph(kept), False, False)
     core.one_time_rules()
     return set(core.added_triples), list(core.error_messages)
 
