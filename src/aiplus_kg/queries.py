@@ -333,7 +333,13 @@ def _check_parameters(
 
 
 def dataset_graphs(dataset: Dataset) -> frozenset[URIRef]:
-    """The IRIs of the non-empty named graphs of ``dataset``."""
+    """The IRIs of the non-empty named graphs of ``dataset`` (an rdflib dataset, or the
+    fast engine's view of a store, whose graphs are read once and kept with it)."""
+    from .store_index import as_view, store_graphs
+
+    view = as_view(dataset)
+    if view is not None:
+        return store_graphs(view)
     return frozenset(
         URIRef(str(g.identifier))
         for g in dataset.graphs()
@@ -551,9 +557,11 @@ def catalogue_dict(catalogue: Sequence[SavedQuery]) -> list[dict[str, object]]:
 
 def _article_iri(dataset: Dataset, text: str) -> URIRef | None:
     """An article graph named by its stem (``001-c4f...``) or number (``001``)."""
-    stems = sorted(
-        str(g)[len(str(SRC)) :] for g in dataset_graphs(dataset) if str(g).startswith(str(SRC))
-    )
+    graphs = dataset_graphs(dataset)
+    if "-" in text:  # a number holds no "-": only the stem itself can match
+        iri = str(SRC) + text
+        return next((g for g in graphs if str(g) == iri), None)
+    stems = sorted(str(g)[len(str(SRC)) :] for g in graphs if str(g).startswith(str(SRC)))
     matches = [s for s in stems if text in (s, s.split("-", 1)[0])]
     return SRC[matches[0]] if len(matches) == 1 else None
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Callable
 
 from rdflib import Graph, Literal, URIRef
 
 from .errors import InputError
 from .graphs import LABEL_PROPERTIES, label, term_text
 from .namespaces import expand_curie
+from .store_index import as_view, label_index
 
 __all__ = ["close_labels", "find_by_label", "is_known", "normalize_label", "resolve"]
 
@@ -18,6 +20,8 @@ IRI_SCHEMES = ("http://", "https://", "urn:")
 
 def normalize_label(text: str) -> str:
     """Fold case, Unicode form and runs of white space, so labels compare loosely."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and casefold is lower there
+        return " ".join(text.lower().split())
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
@@ -27,10 +31,16 @@ def is_known(graph: Graph, iri: URIRef) -> bool:
 
 
 def find_by_label(graph: Graph, text: str) -> list[URIRef]:
-    """Every IRI one of whose labels (any language) equals ``text`` once normalized."""
+    """Every IRI one of whose labels (any language) equals ``text`` once normalized.
+
+    On the fast engine's view of a store the labels are read once and kept with the
+    store (:func:`aiplus_kg.store_index.label_index`)."""
     wanted = normalize_label(text)
     if not wanted:
         return []
+    view = as_view(graph)
+    if view is not None:
+        return label_index(view).find(wanted)
     found: set[URIRef] = set()
     for prop in LABEL_PROPERTIES:
         for subject, value in graph.subject_objects(prop):
@@ -48,17 +58,29 @@ def close_labels(graph: Graph, text: str, limit: int = 5) -> list[URIRef]:
     wanted = normalize_label(text)
     if not wanted:
         return []
+    view = as_view(graph)
+    if view is not None:
+        index = label_index(view)
+        return _closest(wanted, list(index.keys()), index.find, limit)
     by_label: dict[str, set[URIRef]] = {}
     for prop in LABEL_PROPERTIES:
         for subject, value in graph.subject_objects(prop):
             if isinstance(subject, URIRef) and isinstance(value, Literal):
                 by_label.setdefault(normalize_label(str(value)), set()).add(subject)
-    ranked = difflib.get_close_matches(wanted, list(by_label), n=limit, cutoff=0.75)
+    return _closest(wanted, list(by_label), lambda key: sorted(by_label[key]), limit)
+
+
+def _closest(
+    wanted: str, keys: list[str], iris: Callable[[str], list[URIRef]], limit: int
+) -> list[URIRef]:
+    """The IRIs (``iris`` of a normalized label, sorted) of the labels among ``keys``
+    closest to ``wanted``, best first: close matches, then the labels holding it."""
+    ranked = difflib.get_close_matches(wanted, keys, n=limit, cutoff=0.75)
     if len(wanted) >= 3:
-        ranked += sorted(k for k in by_label if wanted in k and k not in ranked)
+        ranked += sorted(k for k in keys if wanted in k and k not in ranked)
     found: list[URIRef] = []
     for key in ranked:
-        for iri in sorted(by_label[key]):
+        for iri in iris(key):
             if iri not in found:
                 found.append(iri)
     return found[:limit]
