@@ -118,8 +118,9 @@ format_option = click.option(
     type=click.Choice(list(ENGINES)),
     default=FAST,
     show_default=True,
-    help="fast: reasonable (OWL RL) and pyoxigraph (SPARQL), with a cache; reference: "
-    "rdflib and owlrl. Both give the same answers; pySHACL gives every verdict.",
+    help="fast: reasonable (OWL RL), pyoxigraph (SPARQL) and the package's SHACL "
+    "validator, with a cache; reference: rdflib, owlrl and pySHACL. Both give the same "
+    "answers.",
 )
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None, engine: str) -> None:
