@@ -26,19 +26,16 @@ mutants and compare their findings.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .namespaces import RDF, RDFS, SH, XSD
-
-if TYPE_CHECKING:
-    from .shacl_sparql import Select
 
 __all__ = ["NotCoveredError", "Result", "validate_fast"]
 
@@ -179,13 +176,7 @@ class Result:
 class Index:
     """Look-ups on a set of triples, for the predicates the shapes need."""
 
-    def __init__(
-        self,
-        triples: Iterable[Triple],
-        forward: set[Node],
-        backward: set[Node],
-        sparql: Callable[[], Select | None] | None = None,
-    ):
+    def __init__(self, triples: Iterable[Triple], forward: set[Node], backward: set[Node]):
         out: dict[Node, dict[Node, list[Node]]] = {p: {} for p in forward}
         back: dict[Node, dict[Node, list[Node]]] = {p: {} for p in backward}
         self.triples: list[Triple] = []
@@ -199,7 +190,6 @@ class Index:
             if by_object is not None:
                 by_object.setdefault(o, []).append(s)
         self.out, self.back = out, back
-        self._sparql = sparql  # gives a SELECT runner over these triples, if it can
         self._store: Any = None
         self._superclasses: dict[Node, set[Node]] = {}
 
@@ -237,13 +227,9 @@ class Index:
         would) when some literal would not reach pyoxigraph exactly as written."""
         from .oxstore import graph_store, select
 
-        if self._store is None and self._sparql is not None:
-            self._store = self._sparql()  # a runner, or None: do as below
         if self._store is None:
             store = graph_store(self.triples)
             self._store = store if store.faithful else _rdflib_graph(self.triples)
-        if callable(self._store):
-            return self._store(text)  # type: ignore[no-any-return]
         if isinstance(self._store, Graph):
             result = self._store.query(text)
             variables = tuple(str(v) for v in result.vars or ())
@@ -388,16 +374,9 @@ class Shape:
 # --- the run ------------------------------------------------------------------------
 
 
-def validate_fast(
-    triples: Iterable[Triple],
-    shapes_graph: Graph,
-    sparql: Callable[[], Select | None] | None = None,
-) -> tuple[list[Result], Graph]:
+def validate_fast(triples: Iterable[Triple], shapes_graph: Graph) -> tuple[list[Result], Graph]:
     """Validate ``triples`` against the active shapes of ``shapes_graph``: the results
     (top-level, with nested ``sh:detail`` results) and the SHACL report graph.
-    ``sparql``, if given, is called at the first SPARQL target or constraint for a
-    runner of SELECT queries over ``triples`` (see :mod:`aiplus_kg.shacl_sparql`); by
-    default, or if it gives ``None``, the triples are copied into a store of their own.
     Raises :class:`NotCoveredError` when pySHACL must do it instead."""
     shapes = Shapes(shapes_graph)
     targeted = [s for s in shapes.targeted() if not s.deactivated]
@@ -405,7 +384,7 @@ def validate_fast(
         _load_reachable(shapes, shape)
     from .shacl_checks import Validator
 
-    index = Index(triples, shapes.forward, shapes.backward, sparql)
+    index = Index(triples, shapes.forward, shapes.backward)
     validator = Validator(shapes, index)
     results: list[Result] = []
     for shape in targeted:

@@ -32,7 +32,6 @@ __all__ = [
     "graph_store",
     "graphs_store",
     "load_store",
-    "partitioned_store",
     "select",
 ]
 
@@ -112,17 +111,15 @@ SELECT DISTINCT ?o WHERE {{
     ?s ?p ?o
     FILTER(isLiteral(?o) && LANG(?o) = "" && DATATYPE(?o) != <{_XSD_STRING}>)
 }}"""
-"""The typed literals of the store (its default graph holds every triple, unless
-:attr:`OxDataset.graphs` lists the graphs that do)."""
+"""The typed literals of the default graph (which holds every triple of the store)."""
 
 
 class OxDataset:
     """A pyoxigraph store and the converter that filled it."""
 
-    def __init__(self, store: Any, converter: Converter, graphs: list[Any] | None = None) -> None:
+    def __init__(self, store: Any, converter: Converter) -> None:
         self.store = store
         self.converter = converter
-        self.graphs = graphs  # the graphs holding every triple; None: the default graph
         self._faithful: bool | None = None
 
     @property
@@ -133,8 +130,10 @@ class OxDataset:
             if self.converter.unfaithful:
                 self._faithful = False
             else:
-                rows = self.store.query(_TYPED_LITERALS, default_graph=self.graphs)
-                stored = {(row[0].value, row[0].datatype.value) for row in rows}
+                stored = {
+                    (row[0].value, row[0].datatype.value)
+                    for row in self.store.query(_TYPED_LITERALS)
+                }
                 self._faithful = stored == self.converter.typed
         return self._faithful
 
@@ -151,22 +150,6 @@ def graph_store(triples: Iterable[tuple[Node, Node, Node]]) -> OxDataset:
     store = ox.Store()
     store.bulk_extend(ox.Quad(to(s), to(p), to(o), default) for s, p, o in triples)
     return OxDataset(store, converter)
-
-
-def partitioned_store(parts: Mapping[str | None, Iterable[tuple[Node, Node, Node]]]) -> OxDataset:
-    """A store holding each part's triples in one graph only: the default graph for
-    ``None``, else the named graph of that IRI. Its :attr:`OxDataset.graphs` lists them
-    all."""
-    converter = Converter()
-    to = converter.to_ox
-    store = ox.Store()
-    names = {key: ox.DefaultGraph() if key is None else ox.NamedNode(key) for key in parts}
-    store.bulk_extend(
-        ox.Quad(to(s), to(p), to(o), names[key])
-        for key, triples in parts.items()
-        for s, p, o in triples
-    )
-    return OxDataset(store, converter, list(names.values()))
 
 
 def dataset_store(dataset: Dataset) -> OxDataset:
@@ -221,15 +204,12 @@ def select(
     ds: OxDataset,
     text: str,
     bindings: Mapping[str, Node] | None = None,
-    default_graph: list[Any] | None = None,
 ) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]] | bool:
     """Run a ``SELECT`` (the variables and rows, as rdflib terms) or an ``ASK`` (a
-    boolean) on ``ds``; ``bindings`` pre-bind projected variables (SEP-0007);
-    ``default_graph`` lists the graphs whose merge the query sees as its default graph
-    (default: the store's default graph)."""
+    boolean) on ``ds``; ``bindings`` pre-bind projected variables (SEP-0007)."""
     to = ds.converter.to_ox
     substitutions = {ox.Variable(str(Variable(k))): to(v) for k, v in (bindings or {}).items()}
-    solutions = ds.store.query(text, substitutions=substitutions, default_graph=default_graph)
+    solutions = ds.store.query(text, substitutions=substitutions)
     if isinstance(solutions, ox.QueryBoolean):
         return bool(solutions)
     variables = tuple(v.value for v in solutions.variables)

@@ -17,10 +17,9 @@ does not cover go to pySHACL, with the SPARQL targets resolved in advance by pyo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
 
@@ -32,9 +31,6 @@ from .loader import LoadedDataset, parse_turtle, read_turtle
 from .namespaces import ID, ONTOLOGY_IRI, OWL, RDF, SH, bind_prefixes
 from .project import Project
 from .reasoning import IRI_IN_TEXT, closure_with_errors, readable
-
-if TYPE_CHECKING:
-    from .shacl_sparql import Select
 
 __all__ = [
     "SEVERITIES",
@@ -197,20 +193,14 @@ def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
     return on_closure, on_asserted
 
 
-def _run(
-    data: _Data,
-    shapes: Graph,
-    engine: str | None = None,
-    sparql: Callable[[], Select | None] | None = None,
-) -> Graph:
+def _run(data: _Data, shapes: Graph, engine: str | None = None) -> Graph:
     """The SHACL report for ``data`` against ``shapes``. ``data`` is the caller's scratch
-    copy, which the fast engine lets pySHACL use in place; ``sparql`` as in
-    :func:`aiplus_kg.fast_shacl.validate_fast`."""
+    copy, which the fast engine lets pySHACL use in place."""
     if use_fast(engine):
         from .fast_shacl import NotCoveredError, validate_fast
 
         try:
-            return validate_fast(data.triples, shapes, sparql)[1]
+            return validate_fast(data.triples, shapes)[1]
         except NotCoveredError:
             pass  # pySHACL does it, as below
     import pyshacl
@@ -259,21 +249,12 @@ def validate(
     if inference:
         on_closure, on_asserted = split_shapes(shapes)
         data, errors = _data(loaded, True, engine)
-        asserted = _data(loaded, False, engine)[0]
-        closure_sparql = asserted_sparql = None
-        if isinstance(data.triples, set) and isinstance(asserted.triples, set):
-            from .shacl_sparql import PassStores
-
-            stores = PassStores(data.triples, asserted.triples)  # built if SPARQL runs
-            closure_sparql, asserted_sparql = (
-                lambda: stores.select("closure"),
-                lambda: stores.select("asserted"),
-            )
-        report_graph = _run(data, on_closure, engine, closure_sparql)
+        report_graph = _run(data, on_closure, engine)
         findings.extend(_findings(loaded, data.labels, report_graph))
         findings.extend(_inconsistency_findings(loaded, data.labels, errors))
         del data
-        asserted_report = _run(asserted, on_asserted, engine, asserted_sparql)
+        asserted = _data(loaded, False, engine)[0]
+        asserted_report = _run(asserted, on_asserted, engine)
         findings.extend(_findings(loaded, asserted.labels, asserted_report))
         for triple in asserted_report:
             report_graph.add(triple)
