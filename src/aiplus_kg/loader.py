@@ -179,8 +179,12 @@ def parse_turtle_data(text: str, *, display: str = "<data>", base: str | None = 
     fast = _oxigraph_triples(text, base)
     if fast is None:
         return _checked(_rdflib_graph(text, display, base), text, display)
-    triples, prefixes = fast
-    _checked(triples, text, display)
+    _checked(fast[0], text, display)
+    return _graph_of(*fast)
+
+
+def _graph_of(triples: Iterable[Triple], prefixes: Iterable[tuple[str, str]]) -> Graph:
+    """A new graph holding ``triples``, with ``prefixes`` bound."""
     graph = Graph(bind_namespaces="none")
     graph.addN((s, p, o, graph) for s, p, o in triples)
     for prefix, namespace in prefixes:
@@ -279,13 +283,7 @@ def _parse_with_oxigraph(text: str, base: str | None) -> Graph | None:
     """What :func:`_oxigraph_triples` reads, as a graph with its prefixes (``None``
     where it leaves the text to rdflib)."""
     fast = _oxigraph_triples(text, base)
-    if fast is None:
-        return None
-    graph = Graph(bind_namespaces="none")
-    graph.addN((s, p, o, graph) for s, p, o in fast[0])
-    for prefix, namespace in fast[1]:
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
+    return None if fast is None else _graph_of(*fast)
 
 
 def read_turtle(
