@@ -473,6 +473,10 @@ def test_burst_of_concurrent_clients(served: str) -> None:
 # --- the command -------------------------------------------------------------------------
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_cli_serve_answers_and_stops_on_ctrl_c() -> None:
     process = subprocess.Popen(
         [
@@ -491,6 +495,9 @@ def test_cli_serve_answers_and_stops_on_ctrl_c() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a test run started in the background inherits an ignored SIGINT, and so would
+        # the server: give it the default disposition a terminal gives a command
+        preexec_fn=_default_sigint,
     )
     try:
         assert process.stderr is not None
