@@ -318,11 +318,11 @@ def parse_turtle(
     :func:`read_text` and :func:`parse_turtle_data`).
     """
     shown = display or display_path(path)
-    graph = parse_turtle_data(read_text(path, display=shown), display=shown, base=base)
     if into is None:
-        return graph
-    into.addN((s, p, o, into) for s, p, o in graph)
-    for prefix, namespace in graph.namespaces():
+        return parse_turtle_data(read_text(path, display=shown), display=shown, base=base)
+    triples, prefixes = read_turtle(path, display=shown, base=base)
+    into.addN((s, p, o, into) for s, p, o in triples)
+    for prefix, namespace in prefixes:
         into.bind(prefix, namespace, override=False)
     return into
 

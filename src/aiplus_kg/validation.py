@@ -27,7 +27,7 @@ from .bulk import bulk_step
 from .engines import use_fast
 from .errors import InputError, InternalError
 from .graphs import LABEL_PROPERTIES, display, union_graph
-from .loader import LoadedDataset, parse_turtle, read_turtle
+from .loader import LoadedDataset, parse_turtle
 from .namespaces import ID, ONTOLOGY_IRI, OWL, RDF, SH, bind_prefixes
 from .project import Project
 from .reasoning import IRI_IN_TEXT, closure_with_errors, readable
@@ -108,10 +108,7 @@ def load_shapes(files: Iterable[Path], display_path: object = str) -> Graph:
     """Parse the shape files into one shapes graph."""
     shapes = Graph()  # an ordinary graph: callers may hand it to pySHACL as data too
     for path in files:
-        triples, prefixes = read_turtle(path, display=display_path(path))  # type: ignore[operator]
-        shapes.addN((s, p, o, shapes) for s, p, o in triples)
-        for prefix, namespace in prefixes:
-            shapes.bind(prefix, namespace, override=False)
+        parse_turtle(path, shapes, display=display_path(path))  # type: ignore[operator]
     if not len(shapes):
         raise InputError("no SHACL shapes found (shapes/*.ttl)")
     return bind_prefixes(shapes)
