@@ -14,6 +14,7 @@ callers fall back to rdflib when one does not, so that no answer changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -144,12 +145,7 @@ class OxDataset:
 
 def graph_store(triples: Iterable[tuple[Node, Node, Node]]) -> OxDataset:
     """A store whose default graph holds ``triples`` (a graph, or any triples)."""
-    converter = Converter()
-    to = converter.to_ox
-    default = ox.DefaultGraph()
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(to(s), to(p), to(o), default) for s, p, o in triples)
-    return OxDataset(store, converter)
+    return _quads_store((s, p, o, None) for s, p, o in triples)
 
 
 def dataset_store(dataset: Dataset) -> OxDataset:
@@ -170,22 +166,99 @@ def graphs_store(graphs: Iterable[tuple[Node, Iterable[tuple[Node, Node, Node]]]
     return _quads_store((s, p, o, name) for name, triples in graphs for s, p, o in triples)
 
 
+_CHUNK = 200_000
+"""N-Quads lines handed to pyoxigraph's parser at a time."""
+
+
 def _quads_store(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> OxDataset:
-    """A store holding each quad in its named graph (if any) and in the default graph."""
+    """A store holding each quad in the default graph, and in its named graph if it has
+    one (``None``: the default graph only).
+
+    Most quads go to pyoxigraph as N-Quads text, which its parser reads several times
+    faster than Python builds its term objects (each term is written once); quads with a
+    blank node, or with a term the parser might read otherwise than pyoxigraph's
+    constructors do, go as term objects (see :class:`_Writer`).
+    """
     converter = Converter()
+    writer = _Writer(converter)
+    known, text = writer.memo.get, writer.text
     to = converter.to_ox
     default = ox.DefaultGraph()
     store = ox.Store()
-
-    def converted() -> Iterable[Any]:
-        for s, p, o, name in quads:
+    lines: list[str] = []
+    objects: list[Any] = []
+    for s, p, o, name in quads:
+        a, b, c = known(s) or text(s), known(p) or text(p), known(o) or text(o)
+        g = "" if name is None else known(name) or text(name)
+        if a is None or b is None or c is None or g is None:
             quad_s, quad_p, quad_o = to(s), to(p), to(o)
-            yield ox.Quad(quad_s, quad_p, quad_o, default)
+            objects.append(ox.Quad(quad_s, quad_p, quad_o, default))
             if name is not None:
-                yield ox.Quad(quad_s, quad_p, quad_o, to(name))
-
-    store.bulk_extend(converted())
+                objects.append(ox.Quad(quad_s, quad_p, quad_o, to(name)))
+            continue
+        triple = f"{a} {b} {c}"
+        lines.append(f"{triple} .\n")
+        if g:
+            lines.append(f"{triple} {g} .\n")
+        if len(lines) >= _CHUNK:
+            store.bulk_load("".join(lines), format=ox.RdfFormat.N_QUADS, lenient=True)
+            lines.clear()
+    if lines:
+        store.bulk_load("".join(lines), format=ox.RdfFormat.N_QUADS, lenient=True)
+    if objects:
+        store.bulk_extend(objects)
     return OxDataset(store, converter)
+
+
+_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
+_LANGUAGE = re.compile(r"[a-z]{1,8}(-[a-z0-9]{1,8})*\Z")
+
+
+class _Writer:
+    """rdflib terms as N-Quads text, each written once; literals are accounted for in
+    the converter as :meth:`Converter.to_ox` accounts for them.
+
+    ``None`` stands for a term that must go as a term object instead: a blank node (the
+    parser would rename it, and the converter must know its stored name), an IRI that is
+    not absolute or has a character N-Quads does not allow, a literal that is not valid
+    Unicode or whose language tag is not in the lower-case form pyoxigraph stores.
+    """
+
+    def __init__(self, converter: Converter) -> None:
+        self.converter = converter
+        self.memo: dict[Node, str | None] = {}
+
+    def text(self, term: Node) -> str | None:
+        try:
+            return self.memo[term]
+        except KeyError:
+            made = self.memo[term] = self._write(term)
+            return made
+
+    def _write(self, term: Node) -> str | None:
+        if isinstance(term, URIRef):
+            return f"<{term}>" if _IRI.match(term) else None
+        if not isinstance(term, Literal):
+            return None
+        lexical = str(term)
+        try:
+            lexical.encode()
+        except UnicodeEncodeError:
+            return None
+        escaped = lexical.replace("\\", "\\\\") if "\\" in lexical else lexical
+        escaped = escaped.replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        quoted = f'"{escaped}"'
+        if term.language:
+            return f"{quoted}@{term.language}" if _LANGUAGE.match(term.language) else None
+        if term.datatype is None:
+            return quoted
+        if not _IRI.match(term.datatype):
+            return None
+        if str(term.datatype) == _XSD_STRING:
+            self.converter.unfaithful += 1  # as Converter.to_ox counts it
+        else:
+            self.converter.typed.add((lexical, str(term.datatype)))
+        return f"{quoted}^^<{term.datatype}>"
 
 
 def load_store(data: bytes) -> OxDataset:

@@ -1,0 +1,90 @@
+"""The pyoxigraph store: terms go in as N-Quads text or as term objects, and come back
+out of a query as the very rdflib terms that went in."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+from aiplus_kg import oxstore
+from aiplus_kg.namespaces import ID, XSD
+from aiplus_kg.oxstore import graph_store, graphs_store, select
+
+AWKWARD_LITERALS = [
+    Literal(""),
+    Literal('say "hello"'),
+    Literal("back\\slash \\n not a newline"),
+    Literal("two\nlines\r\nand a\ttab"),
+    Literal("accents é, 人工智能, emoji \U0001f916"),
+    Literal("quote at the end\\"),
+    Literal("texte", lang="fr"),
+    Literal("人工智能", lang="zh"),
+    Literal("x", lang="zh-hans"),
+    Literal("5", datatype=XSD.decimal),
+    Literal("2025-07-26", datatype=XSD.date),
+    Literal("not a number", datatype=XSD.integer),
+    Literal("x", datatype=URIRef("https://example.org/my-type")),
+]
+IRIS = [ID.a, URIRef("https://example.org/café/人工智能"), URIRef("urn:x:y"), ID["a%20b"]]
+
+
+def _rows(ds: oxstore.OxDataset, query: str) -> set[tuple[object, ...]]:
+    answer = select(ds, query)
+    assert not isinstance(answer, bool)
+    return set(answer[1])
+
+
+@pytest.mark.parametrize("value", AWKWARD_LITERALS + IRIS, ids=repr)
+def test_a_term_comes_back_as_it_went_in(value: object) -> None:
+    ds = graph_store([(ID.s, ID.p, value)])  # type: ignore[list-item]
+    assert ds.faithful
+    assert _rows(ds, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }") == {(ID.s, ID.p, value)}
+
+
+def test_text_and_term_objects_store_the_same_quads() -> None:
+    """Every quad the text path writes is the quad pyoxigraph's constructors build."""
+    triples = [(iri, ID.p, value) for iri in IRIS for value in AWKWARD_LITERALS + IRIS]
+    ds = graph_store(triples)
+    to = oxstore.Converter().to_ox
+    expected = {ox.Quad(to(s), to(p), to(o), ox.DefaultGraph()) for s, p, o in triples}
+    assert set(ds.store) == expected
+
+
+def test_blank_nodes_keep_their_identity() -> None:
+    node, other = BNode(), BNode()
+    ds = graph_store([(node, ID.p, other), (other, ID.q, Literal("x")), (ID.a, ID.r, node)])
+    rows = _rows(ds, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    assert rows == {(node, ID.p, other), (other, ID.q, Literal("x")), (ID.a, ID.r, node)}
+    bound = select(ds, "SELECT ?s ?o WHERE { ?s ?p ?o }", {"s": node})
+    assert not isinstance(bound, bool)
+    assert bound[1] == [(node, other)]
+
+
+def test_named_graphs_and_their_merge() -> None:
+    one, two = URIRef("urn:x:one"), URIRef("urn:x:two")
+    shared, alone = (ID.a, ID.p, Literal("shared")), (ID.b, ID.p, BNode())
+    ds = graphs_store([(one, [shared, alone]), (two, [shared])])
+    quads = _rows(ds, "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert quads == {(one, *shared), (one, *alone), (two, *shared)}
+    assert _rows(ds, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }") == {shared, alone}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Literal("0.50", datatype=XSD.decimal),
+        Literal("x", lang="EN"),
+        Literal("x", datatype=XSD.string),
+    ],
+    ids=repr,
+)
+def test_a_literal_that_would_change_makes_the_store_unfaithful(value: Literal) -> None:
+    assert not graph_store([(ID.s, ID.p, value)]).faithful
+
+
+def test_a_store_larger_than_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(oxstore, "_CHUNK", 7)
+    triples = {(ID[f"s{i}"], ID.p, Literal(i)) for i in range(50)}
+    ds = graph_store(triples)
+    assert _rows(ds, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }") == triples
