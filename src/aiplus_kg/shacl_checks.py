@@ -72,7 +72,7 @@ class Validator:
     def __init__(self, shapes: Shapes, index: Index) -> None:
         self.shapes = shapes
         self.index = index
-        self._sparql_cache: dict[Node, dict[Node, list[dict[str, Node]]]] = {}
+        self._sparql_cache: dict[Node, _Asked] = {}
         self._depth = 0
 
     # focus nodes
@@ -484,7 +484,7 @@ class Validator:
             if isinstance(deactivated, Literal) and deactivated.toPython() is True:
                 continue
             extra = [m for m in graph.objects(constraint, SH.message) if isinstance(m, Literal)]
-            rows = self._sparql_rows(constraint)
+            rows = self._sparql_rows(constraint, values)
             for f in values:
                 seen: list[tuple[Any, ...]] = []
                 for row in rows.get(f, ()):
@@ -508,36 +508,95 @@ class Validator:
                     out.setdefault(f, []).append(result)
         return out
 
-    def _sparql_rows(self, constraint: Node) -> dict[Node, list[dict[str, Node]]]:
-        """The rows of a SPARQL constraint's query by ``$this``, run once for all nodes.
+    def _sparql_rows(self, constraint: Node, focus: Iterable[Node]) -> Rows:
+        """The rows of a SPARQL constraint's query for the ``focus`` nodes, by ``$this``.
 
         Pre-binding ``$this`` and running the query per node (what SHACL says) gives the
-        same rows as running it once and grouping by ``$this`` when ``$this`` is a
-        plain variable of the query's one group; queries with subqueries, ``MINUS`` or
-        ``SERVICE`` are not taken.
+        same rows as running it for many nodes at once and grouping by ``$this`` when
+        ``$this`` is a plain variable of the query's one group; queries with
+        subqueries, ``MINUS`` or ``SERVICE`` are not taken. The query runs for the
+        nodes not asked about before, given in a ``VALUES`` block (see
+        :func:`_for_nodes`), or once for all nodes when that cannot be written.
         """
-        cached = self._sparql_cache.get(constraint)
-        if cached is not None:
-            return cached
         graph = self.shapes.graph
-        select = graph.value(constraint, SH.select)
-        if select is None or NESTED_QUERY.search(str(select).split("{", 1)[-1]):
-            raise NotCoveredError("a SPARQL constraint this validator does not run set-wise")
-        variables, rows = self.index.select(f"{self.shapes.prefixes(constraint)}\n{select}")
+        cached = self._sparql_cache.get(constraint)
+        if cached is None:
+            select = graph.value(constraint, SH.select)
+            if select is None or NESTED_QUERY.search(str(select).split("{", 1)[-1]):
+                raise NotCoveredError("a SPARQL constraint this validator does not run set-wise")
+            cached = self._sparql_cache[constraint] = _Asked(str(select))
+        if cached.everything:
+            return cached.rows
+        wanted = [f for f in focus if f not in cached.nodes]
+        if not wanted:
+            return cached.rows
+        query = _for_nodes(cached.select, wanted)
+        known: set[Node] = set()
+        if query is None:
+            query, cached.everything = cached.select, True
+            known = cached.nodes  # their rows are there already
+        else:
+            cached.nodes.update(wanted)
+        variables, rows = self.index.select(f"{self.shapes.prefixes(constraint)}\n{query}")
         if "this" not in variables:
             raise NotCoveredError("a SPARQL constraint that does not select $this")
         column = variables.index("this")
-        grouped: dict[Node, list[dict[str, Node]]] = {}
         for row in rows:
-            focus = row[column]
-            if focus is None:
+            found = row[column]
+            if found is None or found in known:
                 continue
             bound = {
                 var: term for var, term in zip(variables, row, strict=True) if term is not None
             }
-            grouped.setdefault(focus, []).append(bound)
-        self._sparql_cache[constraint] = grouped
-        return grouped
+            cached.rows.setdefault(found, []).append(bound)
+        return cached.rows
+
+
+Rows = dict[Node, list[dict[str, Node]]]
+
+
+class _Asked:
+    """What a SPARQL constraint's query has given so far: its rows by ``$this``, for the
+    focus nodes in ``nodes``, or for every node once ``everything`` is set."""
+
+    def __init__(self, select: str) -> None:
+        self.select = select
+        self.rows: Rows = {}
+        self.nodes: set[Node] = set()
+        self.everything = False
+
+
+VALUES_LIMIT = 5000
+"""The most focus nodes a SPARQL constraint's query is given in a ``VALUES`` block;
+for more, it runs once for all nodes."""
+
+_SIMPLE_HEAD = re.compile(
+    r"\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(?:[?$]\w+\s+)*[?$]\w+\s*(?:WHERE\s*)?\{",
+    re.IGNORECASE,
+)
+_PLAIN_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
+
+
+def _for_nodes(select: str, nodes: list[Node]) -> str | None:
+    """``select`` with ``VALUES ?this { ... }`` first in its group: its rows for
+    ``nodes`` only, which the store finds from the nodes instead of filtering every
+    triple. ``None`` when that is not safe to write: a query that does not begin with
+    a plain ``SELECT ... {``, a blank node (``VALUES`` cannot hold one), an IRI with a
+    character SPARQL does not allow, or more than :data:`VALUES_LIMIT` nodes.
+    """
+    head = _SIMPLE_HEAD.match(select)
+    if head is None or len(nodes) > VALUES_LIMIT:
+        return None
+    terms = []
+    for node in nodes:
+        if isinstance(node, URIRef) and _PLAIN_IRI.match(node):
+            terms.append(f"<{node}>")
+        elif isinstance(node, Literal):
+            terms.append(node.n3())
+        else:
+            return None
+    values = f" VALUES ?this {{ {' '.join(terms)} }} "
+    return select[: head.end()] + values + select[head.end() :]
 
 
 def _merge(into: ByFocus, more: ByFocus) -> None:
