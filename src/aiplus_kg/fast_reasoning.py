@@ -14,9 +14,10 @@ What is done to get there:
    datatype typing of literals and its subsumptions, datatype disjointness, the
    ``dt-not-type`` check of lexical forms, ``cls-thing``, ``cls-nothing1``, ``prp-ap``.
    Their triples go to ``reasonable`` with the data.
-2. Literals and blank nodes go to ``reasonable`` as placeholder IRIs and come back as
-   they were: no literal is re-typed (``reasonable`` turns a simple literal into an
-   ``xsd:string`` one) and no blank node is renamed.
+2. Literals, blank nodes and the IRIs outside the RDF, RDFS, OWL and XSD vocabularies
+   go to ``reasonable`` as short placeholder IRIs and come back as they were: no literal
+   is re-typed (``reasonable`` turns a simple literal into an ``xsd:string`` one) and no
+   blank node is renamed.
 3. ``reasonable`` types every resource as ``owl:Thing``; owlrl only those that belong to
    a class it has made a subclass of ``owl:Thing`` (rule ``scm-cls``: every declared
    ``owl:Class``). The ``owl:Thing`` typings are recomputed that way.
@@ -37,7 +38,7 @@ from .bulk import bulk_step
 from .consistency import find_inconsistencies
 from .graphs import union_graph
 from .lean_graph import lean_graph
-from .namespaces import ID, OWL, RDF, RDFS, SRC, bind_prefixes
+from .namespaces import ID, OWL, RDF, RDFS, SRC, XSD, bind_prefixes
 
 __all__ = [
     "PROJECT_NAMESPACES",
@@ -61,8 +62,8 @@ _IS_SAME_AS = frozenset({_SAME_AS})
 _LIST_LINKS = frozenset({RDF.first, RDF.rest})
 _CLASS_LINKS = {_SUBCLASS_OF: "sub", _EQUIVALENT_CLASS: "equivalent", _TYPE: "type"}
 
-_LITERAL = "urn:x-aiplus-reasoner:literal:"
-_BLANK = "urn:x-aiplus-reasoner:blank:"
+_VOCABULARIES = (str(RDF), str(RDFS), str(OWL), str(XSD))
+_HOLDER = "urn:x-aiplus-reasoner:"
 
 
 def project_view(triples: Iterable[Triple]) -> set[Triple]:
@@ -99,7 +100,7 @@ def _one_time_rules(triples: Iterable[Triple]) -> tuple[set[Triple], list[str]]:
                 literals.add(o)
         elif (p in _IS_TYPE and o in datatypes) or p in _IS_SAME_AS:
             kept.append(triple)
-    holder, link = URIRef(_BLANK + "literal-holder"), URIRef(_BLANK + "holds")
+    holder, link = URIRef(_HOLDER + "literal-holder"), URIRef(_HOLDER + "holds")
     kept.extend((holder, link, literal) for literal in literals)
     core = owlrl.OWLRL_Semantics(lean_graph(kept), False, False)
     core.one_time_rules()
@@ -117,28 +118,32 @@ def _union(graph: Graph | Iterable[Triple]) -> set[Triple]:
 
 
 class _Codec:
-    """Literals and blank nodes as placeholder IRIs for ``reasonable``, and back."""
+    """Terms as short placeholder IRIs for ``reasonable``, and back.
+
+    Only the IRIs of the vocabularies its rules read (RDF, RDFS, OWL, XSD) go as
+    themselves; every other IRI, literal and blank node goes as ``x:`` and a number.
+    Placeholders keep literals from being re-typed and blank nodes from being renamed,
+    and short ones make the closure ``reasonable`` hands back (a new rdflib IRI for
+    every term of every triple) much smaller.
+    """
 
     def __init__(self) -> None:
-        self.back: dict[Node, Node] = {}  # placeholder IRI -> the term it stands for,
-        # and each IRI of the input -> itself
-        self._literals: dict[Literal, str] = {}
+        self.back: dict[Node, Node] = {}  # placeholder (as reasonable returns it: an
+        # rdflib IRI) -> the term it stands for
+        self._codes: dict[Node, str] = {}
 
     def encode(self, term: Node) -> str:
-        if isinstance(term, URIRef):
-            # decoded, the IRI comes back as this very object: set operations between
+        code = self._codes.get(term)
+        if code is None:
+            if isinstance(term, URIRef) and str.startswith(term, _VOCABULARIES):
+                code = str(term)
+            else:
+                code = f"x:{len(self._codes):x}"
+            self._codes[term] = code
+            # decoded, a term comes back as this very object: set operations between
             # the closure and its input then compare by identity, and use less memory
-            self.back.setdefault(term, term)
-            return str(term)
-        if isinstance(term, BNode):
-            name = _BLANK + str(term)
-        else:
-            name = self._literals.get(term)  # type: ignore[call-overload]
-            if name is None:
-                name = f"{_LITERAL}{len(self._literals)}"
-                self._literals[term] = name  # type: ignore[index]
-        self.back[URIRef(name)] = term
-        return name
+            self.back[URIRef(code)] = term
+        return code
 
 
 def _reason(encoded: list[tuple[str, str, str]], codec: _Codec) -> set[Triple]:
