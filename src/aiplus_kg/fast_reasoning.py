@@ -128,8 +128,7 @@ class _Codec:
     """
 
     def __init__(self) -> None:
-        self.back: dict[Node, Node] = {}  # placeholder (as reasonable returns it: an
-        # rdflib IRI) -> the term it stands for
+        self.back: dict[str, Node] = {}  # placeholder -> the term it stands for
         self._codes: dict[Node, str] = {}
 
     def encode(self, term: Node) -> str:
@@ -142,7 +141,7 @@ class _Codec:
             self._codes[term] = code
             # decoded, a term comes back as this very object: set operations between
             # the closure and its input then compare by identity, and use less memory
-            self.back[URIRef(code)] = term
+            self.back[code] = term
         return code
 
 
@@ -156,16 +155,17 @@ def _reason(encoded: list[tuple[str, str, str]], codec: _Codec) -> set[Triple]:
     encoded.clear()
     inferred = reasoner.reason()
     del reasoner
-    # placeholders go back to their terms; equal IRIs share one object
-    terms = codec.back
+    # placeholders go back to their terms, and equal IRIs share one object; the look-ups
+    # are by plain string (rdflib compares two IRIs with a Python call)
+    terms: dict[str, Node] = codec.back
     out: set[Triple] = set()
     while inferred:
         s, p, o = inferred.pop()
-        s = terms.setdefault(s, s)
-        p = terms.setdefault(p, p)
+        s = terms.setdefault(str(s), s)
+        p = terms.setdefault(str(p), p)
         if isinstance(p, Literal | BNode):
             continue  # owlrl never stores a literal predicate and drops blank-node ones
-        out.add((s, p, terms.setdefault(o, o)))
+        out.add((s, p, terms.setdefault(str(o), o)))
     return out
 
 
