@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
+from rdflib.term import Node
 
 from aiplus_kg.loader import load
-from aiplus_kg.namespaces import SH
+from aiplus_kg.namespaces import ID, RDF, RDFS, SH, XSD
 from aiplus_kg.validation import Report, render_text, validate
 from tests.support import run_cli
 
@@ -102,3 +103,49 @@ def test_missing_contributor_file(tmp_path: Path) -> None:
 
 def test_unknown_option() -> None:
     assert run_cli("validate", "--frobnicate", root=ROOT).exit_code == 2
+
+
+# --- the fast validator's store, shared by its two passes ---------------------------
+
+
+def _pass_triples() -> tuple[set[tuple[Node, Node, Node]], set[tuple[Node, Node, Node]]]:
+    asserted = {(ID.a, ID.p, ID.b), (ID.a, RDFS.label, Literal("a", lang="en"))}
+    return asserted, asserted | {(ID.a, RDF.type, ID.Thing), (ID.b, ID.q, Literal(2))}
+
+
+def test_closure_pass_extends_the_asserted_pass_store() -> None:
+    from aiplus_kg.oxstore import graph_store
+    from aiplus_kg.validation import _PassStores
+
+    asserted, closure = _pass_triples()
+    stores = _PassStores(asserted, closure)
+    first = stores.asserted(list(asserted))
+    second = stores.closure(list(closure))
+    assert second is first
+    assert set(second.store) == set(graph_store(closure).store)
+    assert second.faithful
+
+
+@pytest.mark.parametrize("case", ["no asserted store", "closure lacks a triple"])
+def test_closure_pass_store_built_afresh(case: str) -> None:
+    from aiplus_kg.oxstore import graph_store
+    from aiplus_kg.validation import _PassStores
+
+    asserted, closure = _pass_triples()
+    if case == "closure lacks a triple":
+        closure -= {(ID.a, ID.p, ID.b)}
+    stores = _PassStores(asserted, closure)
+    first = stores.asserted(list(asserted)) if case != "no asserted store" else None
+    second = stores.closure(list(closure))
+    assert second is not first
+    assert set(second.store) == set(graph_store(closure).store)
+
+
+def test_closure_pass_store_checks_the_new_literals() -> None:
+    from aiplus_kg.validation import _PassStores
+
+    asserted, closure = _pass_triples()
+    closure.add((ID.b, ID.r, Literal("0.50", datatype=XSD.decimal)))  # stored as 0.5
+    stores = _PassStores(asserted, closure)
+    assert stores.asserted(list(asserted)).faithful
+    assert not stores.closure(list(closure)).faithful

@@ -26,7 +26,7 @@ mutants and compare their findings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -40,6 +40,8 @@ from .namespaces import RDF, RDFS, SH, XSD
 __all__ = ["NotCoveredError", "Result", "validate_fast"]
 
 Triple = tuple[Node, Node, Node]
+StoreMaker = Callable[[list[Triple]], Any]
+"""Makes the pyoxigraph store (an :class:`aiplus_kg.oxstore.OxDataset`) of the triples."""
 
 
 class NotCoveredError(Exception):
@@ -176,7 +178,13 @@ class Result:
 class Index:
     """Look-ups on a set of triples, for the predicates the shapes need."""
 
-    def __init__(self, triples: Iterable[Triple], forward: set[Node], backward: set[Node]):
+    def __init__(
+        self,
+        triples: Iterable[Triple],
+        forward: set[Node],
+        backward: set[Node],
+        make_store: StoreMaker | None = None,
+    ):
         out: dict[Node, dict[Node, list[Node]]] = {p: {} for p in forward}
         back: dict[Node, dict[Node, list[Node]]] = {p: {} for p in backward}
         self.triples: list[Triple] = []
@@ -191,6 +199,7 @@ class Index:
                 by_object.setdefault(o, []).append(s)
         self.out, self.back = out, back
         self._store: Any = None
+        self._make_store = make_store
         self._superclasses: dict[Node, set[Node]] = {}
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
@@ -228,7 +237,7 @@ class Index:
         from .oxstore import graph_store, select
 
         if self._store is None:
-            store = graph_store(self.triples)
+            store = (self._make_store or graph_store)(self.triples)
             self._store = store if store.faithful else _rdflib_graph(self.triples)
         if isinstance(self._store, Graph):
             result = self._store.query(text)
@@ -374,17 +383,22 @@ class Shape:
 # --- the run ------------------------------------------------------------------------
 
 
-def validate_fast(triples: Iterable[Triple], shapes_graph: Graph) -> tuple[list[Result], Graph]:
+def validate_fast(
+    triples: Iterable[Triple], shapes_graph: Graph, make_store: StoreMaker | None = None
+) -> tuple[list[Result], Graph]:
     """Validate ``triples`` against the active shapes of ``shapes_graph``: the results
     (top-level, with nested ``sh:detail`` results) and the SHACL report graph.
-    Raises :class:`NotCoveredError` when pySHACL must do it instead."""
+    ``make_store`` gives the pyoxigraph store of the triples (given as a list) for the
+    SPARQL targets and constraints, if any (default:
+    :func:`aiplus_kg.oxstore.graph_store`). Raises :class:`NotCoveredError` when
+    pySHACL must do it instead."""
     shapes = Shapes(shapes_graph)
     targeted = [s for s in shapes.targeted() if not s.deactivated]
     for shape in list(shapes._shapes.values()):
         _load_reachable(shapes, shape)
     from .shacl_checks import Validator
 
-    index = Index(triples, shapes.forward, shapes.backward)
+    index = Index(triples, shapes.forward, shapes.backward, make_store)
     validator = Validator(shapes, index)
     results: list[Result] = []
     for shape in targeted:

@@ -30,6 +30,7 @@ __all__ = [
     "GraphView",
     "OxDataset",
     "dataset_store",
+    "extend_store",
     "graph_store",
     "graphs_store",
     "load_store",
@@ -172,6 +173,20 @@ _CHUNK = 200_000
 
 def _quads_store(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> OxDataset:
     """A store holding each quad in the default graph, and in its named graph if it has
+    one (``None``: the default graph only)."""
+    ds = OxDataset(ox.Store(), Converter())
+    _fill(ds, quads)
+    return ds
+
+
+def extend_store(ds: OxDataset, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+    """Add ``triples`` to the default graph of ``ds`` (made by :func:`graph_store`)."""
+    _fill(ds, ((s, p, o, None) for s, p, o in triples))
+    ds._faithful = None  # the new literals are checked again
+
+
+def _fill(ds: OxDataset, quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> None:
+    """Add each quad to the default graph of ``ds``, and to its named graph if it has
     one (``None``: the default graph only).
 
     Most quads go to pyoxigraph as N-Quads text, which its parser reads several times
@@ -179,12 +194,11 @@ def _quads_store(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> OxDat
     blank node, or with a term the parser might read otherwise than pyoxigraph's
     constructors do, go as term objects (see :class:`_Writer`).
     """
-    converter = Converter()
+    store, converter = ds.store, ds.converter
     writer = _Writer(converter)
     known, text = writer.memo.get, writer.text
     to = converter.to_ox
     default = ox.DefaultGraph()
-    store = ox.Store()
     lines: list[str] = []
     objects: list[Any] = []
     for s, p, o, name in quads:
@@ -207,7 +221,6 @@ def _quads_store(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> OxDat
         store.bulk_load("".join(lines), format=ox.RdfFormat.N_QUADS, lenient=True)
     if objects:
         store.bulk_extend(objects)
-    return OxDataset(store, converter)
 
 
 _IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*\Z')

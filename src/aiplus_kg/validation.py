@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
 
@@ -31,6 +32,12 @@ from .loader import LoadedDataset, parse_turtle
 from .namespaces import ID, ONTOLOGY_IRI, OWL, RDF, SH, bind_prefixes
 from .project import Project
 from .reasoning import IRI_IN_TEXT, closure_with_errors, readable
+
+if TYPE_CHECKING:
+    from .fast_shacl import StoreMaker
+    from .oxstore import OxDataset
+
+Triple = tuple[Node, Node, Node]
 
 __all__ = [
     "SEVERITIES",
@@ -190,14 +197,17 @@ def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
     return on_closure, on_asserted
 
 
-def _run(data: _Data, shapes: Graph, engine: str | None = None) -> Graph:
+def _run(
+    data: _Data, shapes: Graph, engine: str | None = None, make_store: StoreMaker | None = None
+) -> Graph:
     """The SHACL report for ``data`` against ``shapes``. ``data`` is the caller's scratch
-    copy, which the fast engine lets pySHACL use in place."""
+    copy, which the fast engine lets pySHACL use in place; ``make_store`` makes the fast
+    validator's SPARQL store (see :func:`aiplus_kg.fast_shacl.validate_fast`)."""
     if use_fast(engine):
         from .fast_shacl import NotCoveredError, validate_fast
 
         try:
-            return validate_fast(data.triples, shapes)[1]
+            return validate_fast(data.triples, shapes, make_store)[1]
         except NotCoveredError:
             pass  # pySHACL does it, as below
     import pyshacl
@@ -220,6 +230,35 @@ def _run(data: _Data, shapes: Graph, engine: str | None = None) -> Graph:
     except Exception as exc:  # pyshacl raises its own errors for broken shapes
         raise InternalError(f"SHACL engine failed: {' '.join(str(exc).split())}") from exc
     return report_graph
+
+
+class _PassStores:
+    """One pyoxigraph store for the fast validator's two passes: made of the asserted
+    triples for the asserted pass, then given the inferred ones for the closure pass,
+    instead of copying the asserted triples, most of the closure, a second time."""
+
+    def __init__(self, asserted: Iterable[Triple], closure: Iterable[Triple]) -> None:
+        self._asserted, self._closure = asserted, closure
+        self._store: OxDataset | None = None
+
+    def asserted(self, triples: list[Triple]) -> OxDataset:
+        from .oxstore import graph_store
+
+        self._store = graph_store(triples)
+        return self._store
+
+    def closure(self, triples: list[Triple]) -> OxDataset:
+        from .oxstore import extend_store, graph_store
+
+        store, self._store = self._store, None
+        asserted, closure = self._asserted, self._closure
+        self._asserted = self._closure = ()  # not kept beyond the store
+        if store is None or not isinstance(asserted, set) or not isinstance(closure, set):
+            return graph_store(triples)
+        if not asserted <= closure:
+            return graph_store(triples)  # the store holds a triple the closure lacks
+        extend_store(store, (t for t in closure if t not in asserted))
+        return store
 
 
 @bulk_step
@@ -246,13 +285,15 @@ def validate(
     if inference:
         on_closure, on_asserted = split_shapes(shapes)
         data, errors = _data(loaded, True, engine)
-        report_graph = _run(data, on_closure, engine)
+        asserted = _data(loaded, False, engine)[0]
+        stores = _PassStores(asserted.triples, data.triples)
+        asserted_report = _run(asserted, on_asserted, engine, stores.asserted)
+        findings.extend(_findings(loaded, asserted.labels, asserted_report))
+        del asserted
+        report_graph = _run(data, on_closure, engine, stores.closure)
         findings.extend(_findings(loaded, data.labels, report_graph))
         findings.extend(_inconsistency_findings(loaded, data.labels, errors))
-        del data
-        asserted = _data(loaded, False, engine)[0]
-        asserted_report = _run(asserted, on_asserted, engine)
-        findings.extend(_findings(loaded, asserted.labels, asserted_report))
+        del data, stores
         for triple in asserted_report:
             report_graph.add(triple)
     else:
