@@ -37,7 +37,7 @@ from .fmt import SortedLongTurtleSerializer, to_turtle, turtle_graph
 from .graphs import DEFAULT_GRAPH_ID, graph_name, named_graphs, union_graph
 from .inferred import inferred_triples
 from .jsonld import jsonld_chunks
-from .namespaces import AIPG, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SRC, expand_curie
+from .namespaces import AIPG, ONTOLOGY_GRAPH, PLAIN_IRI, REFERENCE_GRAPH, SRC, expand_curie
 
 __all__ = [
     "DATASET_FORMATS",
@@ -147,7 +147,6 @@ _WRITERS = {"ttl": _ttl, "nt": _nt, "nq": _nq, "trig": _trig, "jsonld": jsonld_c
 
 # --- what RDF syntaxes can hold ----------------------------------------------------
 
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -161,7 +160,7 @@ def _shown(text: str, width: int = 80) -> str:
 def _iri_problem(iri: str) -> str | None:
     if _SURROGATE.search(iri):
         return "is not valid Unicode (a lone surrogate)"
-    if _IRI.fullmatch(iri):
+    if PLAIN_IRI.fullmatch(iri):
         return None
     if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", iri):
         return "is not an absolute IRI (no scheme)"

@@ -6,6 +6,7 @@ exports, the resolver and the SPARQL prologues all derive their prefixes from it
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 
 from rdflib import Graph, Namespace, URIRef
@@ -40,6 +41,10 @@ AIPG = Namespace("https://w3id.org/aiplus/graph/")
 SCHEMA = Namespace("https://schema.org/")
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/aiplus/ontology")
+
+PLAIN_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*')
+"""An absolute IRI that N-Triples, N-Quads, Turtle and SPARQL take between angle
+brackets as it is written (use ``fullmatch``)."""
 """The ontology IRI, which is also the IRI of the named graph holding the ontology."""
 
 ONTOLOGY_GRAPH = ONTOLOGY_IRI
@@ -81,6 +86,7 @@ __all__ = [
     "ONTOLOGY_IRI",
     "ORG",
     "OWL",
+    "PLAIN_IRI",
     "PREFIXES",
     "PROV",
     "RDF",

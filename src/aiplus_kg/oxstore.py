@@ -23,7 +23,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.term import Node
 
 from .graphs import DEFAULT_GRAPH_ID
-from .namespaces import XSD
+from .namespaces import PLAIN_IRI, XSD
 
 __all__ = [
     "Converter",
@@ -223,8 +223,7 @@ def _fill(ds: OxDataset, quads: Iterable[tuple[Node, Node, Node, Node | None]]) 
         store.bulk_extend(objects)
 
 
-_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
-_LANGUAGE = re.compile(r"[a-z]{1,8}(-[a-z0-9]{1,8})*\Z")
+_LANGUAGE = re.compile(r"[a-z]{1,8}(-[a-z0-9]{1,8})*")
 
 
 class _Writer:
@@ -250,7 +249,7 @@ class _Writer:
 
     def _write(self, term: Node) -> str | None:
         if isinstance(term, URIRef):
-            return f"<{term}>" if _IRI.match(term) else None
+            return f"<{term}>" if PLAIN_IRI.fullmatch(term) else None
         if not isinstance(term, Literal):
             return None
         lexical = str(term)
@@ -262,10 +261,10 @@ class _Writer:
         escaped = escaped.replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         quoted = f'"{escaped}"'
         if term.language:
-            return f"{quoted}@{term.language}" if _LANGUAGE.match(term.language) else None
+            return f"{quoted}@{term.language}" if _LANGUAGE.fullmatch(term.language) else None
         if term.datatype is None:
             return quoted
-        if not _IRI.match(term.datatype):
+        if not PLAIN_IRI.fullmatch(term.datatype):
             return None
         if str(term.datatype) == _XSD_STRING:
             self.converter.unfaithful += 1  # as Converter.to_ox counts it

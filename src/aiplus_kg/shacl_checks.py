@@ -30,7 +30,7 @@ from .fast_shacl import (
     Shape,
     Shapes,
 )
-from .namespaces import RDF, RDFS, SH, XSD
+from .namespaces import PLAIN_IRI, RDF, RDFS, SH, XSD
 
 __all__ = ["Validator"]
 
@@ -574,7 +574,6 @@ _SIMPLE_HEAD = re.compile(
     r"\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(?:[?$]\w+\s+)*[?$]\w+\s*(?:WHERE\s*)?\{",
     re.IGNORECASE,
 )
-_PLAIN_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
 
 
 def _for_nodes(select: str, nodes: list[Node]) -> str | None:
@@ -589,7 +588,7 @@ def _for_nodes(select: str, nodes: list[Node]) -> str | None:
         return None
     terms = []
     for node in nodes:
-        if isinstance(node, URIRef) and _PLAIN_IRI.match(node):
+        if isinstance(node, URIRef) and PLAIN_IRI.fullmatch(node):
             terms.append(f"<{node}>")
         elif isinstance(node, Literal):
             terms.append(node.n3())
