@@ -107,9 +107,10 @@ def test_the_query_is_given_the_focus_nodes(
     asked: list[str] = []
     select = Index.select
 
-    def spy(self: Index, text: str):  # type: ignore[no-untyped-def]
+    def spy(self: Index, text: str, *, everything: bool = False):  # type: ignore[no-untyped-def]
+        assert not everything, "a query for a few nodes keeps FILTER NOT EXISTS"
         asked.append(text)
-        return select(self, text)
+        return select(self, text, everything=everything)
 
     monkeypatch.setattr(Index, "select", spy)
     data, shapes = graphs
@@ -144,3 +145,26 @@ def test_values_block_goes_first_in_the_group() -> None:
 )
 def test_values_block_not_written_when_unsafe(select: str, nodes: list[URIRef]) -> None:
     assert shacl_checks._for_nodes(select, nodes) is None
+
+
+def test_a_query_over_every_node_runs_with_minus(
+    graphs: tuple[Graph, Graph], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run for all nodes, the constraint's ``FILTER NOT EXISTS`` reaches pyoxigraph as
+    ``MINUS`` (same results: ``values-limit-0`` above)."""
+    from aiplus_kg import oxstore
+
+    ran: list[str] = []
+    select = oxstore.select
+
+    def spy(store, text):  # type: ignore[no-untyped-def]
+        ran.append(text)
+        return select(store, text)
+
+    monkeypatch.setattr(shacl_checks, "VALUES_LIMIT", 0)
+    monkeypatch.setattr(oxstore, "select", spy)
+    data, shapes = graphs
+    validate_fast(data, shapes)
+    assert len(ran) == 1
+    assert "MINUS" in ran[0]
+    assert "NOT EXISTS" not in ran[0]

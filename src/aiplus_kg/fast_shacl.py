@@ -231,10 +231,18 @@ class Index:
             self._superclasses[cls] = found
         return found
 
-    def select(self, text: str) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+    def select(
+        self, text: str, *, everything: bool = False
+    ) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
         """Run a SELECT on the triples: with pyoxigraph, or with rdflib (as pySHACL
-        would) when some literal would not reach pyoxigraph exactly as written."""
+        would) when some literal would not reach pyoxigraph exactly as written.
+
+        ``everything`` says the query is not restricted to a few nodes: pyoxigraph then
+        runs it with its ``FILTER NOT EXISTS`` written as ``MINUS`` where that means
+        the same (:func:`~aiplus_kg.sparql_minus.not_exists_as_minus`), which is
+        faster over many solutions and slower over a few."""
         from .oxstore import graph_store, select
+        from .sparql_minus import not_exists_as_minus
 
         if self._store is None:
             store = (self._make_store or graph_store)(self.triples)
@@ -244,7 +252,7 @@ class Index:
             variables = tuple(str(v) for v in result.vars or ())
             rows = [tuple(row) for row in result]  # type: ignore[arg-type]
             return variables, rows  # type: ignore[return-value]
-        found = select(self._store, text)
+        found = select(self._store, not_exists_as_minus(text) if everything else text)
         assert not isinstance(found, bool)
         return found
 

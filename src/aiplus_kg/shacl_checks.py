@@ -100,7 +100,8 @@ class Validator:
         select = graph.value(target, SH.select)
         if select is None:
             raise NotCoveredError("a SPARQL target without sh:select")
-        variables, rows = self.index.select(f"{self.shapes.prefixes(target)}\n{select}")
+        query = f"{self.shapes.prefixes(target)}\n{select}"
+        variables, rows = self.index.select(query, everything=True)
         if "this" not in variables:
             return set()
         column = variables.index("this")
@@ -537,7 +538,9 @@ class Validator:
             known = cached.nodes  # their rows are there already
         else:
             cached.nodes.update(wanted)
-        variables, rows = self.index.select(f"{self.shapes.prefixes(constraint)}\n{query}")
+        variables, rows = self.index.select(
+            f"{self.shapes.prefixes(constraint)}\n{query}", everything=cached.everything
+        )
         if "this" not in variables:
             raise NotCoveredError("a SPARQL constraint that does not select $this")
         column = variables.index("this")

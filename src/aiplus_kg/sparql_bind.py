@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from pyparsing import ParseException
 from rdflib import Literal, URIRef
@@ -32,27 +32,9 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from .errors import InputError, InternalError
+from .sparql_tokens import tokens as sparql_tokens
 
 __all__ = ["bind_values", "sparql_term", "values_block"]
-
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-      | '''(?:[^'\\]|\\.|'(?!''))*'''
-      | "(?:[^"\\\n\r]|\\.)*"
-      | '(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<open>\{)
-  | (?P<close>\})
-  | (?P<lparen>\()
-  | (?P<rparen>\))
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 
 _PARSE_LOCK = threading.Lock()
 """rdflib's query parser (pyparsing) is not thread-safe: one parse at a time."""
@@ -84,19 +66,12 @@ def values_block(bindings: Mapping[str, Node]) -> str:
     return f"VALUES ({names}) {{ ({terms}) }}"
 
 
-def _tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind not in ("space", "comment"):
-            yield kind, match.start(), match.end()
-
-
 def _where_group(text: str) -> tuple[int, int, bool]:
     """The offsets of the braces of the outermost ``WHERE`` group, and whether the
     group is a bare subquery. The group is the first ``{`` outside parentheses: the
     prologue has none, and a ``SELECT`` expression keeps its braces in parentheses."""
     depth = 0
-    tokens = _tokens(text)
+    tokens = iter(sparql_tokens(text))
     for kind, start, _end in tokens:
         if kind == "lparen":
             depth += 1
