@@ -104,6 +104,9 @@ KEPT = {
     "a GRAPH pattern": (
         "SELECT ?s WHERE { GRAPH ?g { ?s ex:p ?o } FILTER NOT EXISTS { ?o a ?t } }"
     ),
+    "a block of variables only: NOT EXISTS looks each triple up, faster": (
+        "SELECT ?s WHERE { ?s ex:q ?o ; ex:r ?p FILTER NOT EXISTS { ?s ?p ?o } }"
+    ),
     "FILTER EXISTS, not NOT EXISTS": ("SELECT ?s WHERE { ?s ex:p ?o FILTER EXISTS { ?o a ?t } }"),
     "no FILTER NOT EXISTS at all": "SELECT ?s WHERE { ?s ex:p ?o }",
     "not a query with a group": "ASK",
@@ -137,5 +140,7 @@ def _shipped_closed_world_queries() -> list[str]:
 
 
 def test_the_shipped_closed_world_queries_are_rewritten() -> None:
-    for query in _shipped_closed_world_queries():
-        assert "MINUS" in not_exists_as_minus(query), query
+    """All but the claim check (a block of variables only) run as MINUS."""
+    kept = [q for q in _shipped_closed_world_queries() if not_exists_as_minus(q) == q]
+    assert len(kept) == 1
+    assert "{ ?s ?p ?o }" in kept[0]
