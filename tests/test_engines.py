@@ -494,3 +494,33 @@ def test_shapes_it_does_not_cover_go_to_pyshacl(loaded_mini: LoadedDataset) -> N
     reference = validate(loaded_mini, shapes, engine="reference", inference=False).findings
     assert fast == reference
     assert {f.component for f in fast} == {"ClosedConstraintComponent"}
+
+
+def test_fast_closure_terms_are_rdflib_terms() -> None:
+    """The reasoner hands back plain strings for the call only: every term of the
+    closure is an rdflib term (the made-up ones too: ``owl:Thing``), a false literal
+    keeps its identity, and ``rdflib.URIRef`` is itself again afterwards."""
+    import rdflib
+
+    from aiplus_kg.fast_reasoning import _Codec, _reason, fast_closure_set
+
+    zero, false = Literal(0), Literal(False)
+    given = [
+        (ID.a, RDF.type, OWL.Class),
+        (ID.b, RDF.type, ID.a),
+        (ID.b, ID["count"], zero),
+        (ID.b, ID.flag, false),
+        (ID.b, ID.empty, Literal("")),
+    ]
+    closure, _ = fast_closure_set(given)
+    assert rdflib.URIRef is rdflib.term.URIRef
+    assert all(isinstance(t, rdflib.term.Identifier) for triple in closure for t in triple)
+    assert (ID.b, RDF.type, OWL.Thing) in closure
+    assert {o for _, p, o in closure if p == ID["count"]} == {zero}
+    assert any(o is false for _, p, o in closure if p == ID.flag)
+    assert (ID.b, ID.empty, Literal("")) in closure
+    # terms the reasoner makes up (rdf:type, owl:Thing: not in the triples given)
+    codec = _Codec()
+    made_up = _reason([tuple(codec.encode(t) for t in (ID.a, OWL.sameAs, ID.b))], codec)
+    assert all(isinstance(t, rdflib.term.Identifier) for triple in made_up for t in triple)
+    assert (ID.a, RDF.type, OWL.Thing) in made_up

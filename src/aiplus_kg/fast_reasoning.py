@@ -28,9 +28,12 @@ What is done to get there:
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
+import rdflib
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -145,6 +148,28 @@ class _Codec:
         return code
 
 
+_PLAIN_STRINGS = threading.Lock()
+
+
+@contextmanager
+def _plain_strings() -> Iterator[None]:
+    """Have ``reasonable`` hand back plain strings instead of rdflib IRIs.
+
+    It makes each term it returns by calling ``rdflib.URIRef``, looked up on the
+    package at the call: 6 M IRIs checked and built for a closure of 2 M triples, only
+    for :func:`_reason` to trade nearly all of them for the terms they stand for. For
+    the call, the package's ``URIRef`` is ``str``. This package, like rdflib itself,
+    binds ``URIRef`` when it is imported, so nothing else sees the change.
+    """
+    with _PLAIN_STRINGS:
+        saved = rdflib.URIRef
+        rdflib.URIRef = str  # type: ignore[misc,assignment]
+        try:
+            yield
+        finally:
+            rdflib.URIRef = saved  # type: ignore[misc]
+
+
 def _reason(encoded: list[tuple[str, str, str]], codec: _Codec) -> set[Triple]:
     """The closure ``reasonable`` computes for the ``encoded`` triples, decoded; it
     includes the triples given."""
@@ -153,19 +178,35 @@ def _reason(encoded: list[tuple[str, str, str]], codec: _Codec) -> set[Triple]:
     reasoner = reasonable.PyReasoner()
     reasoner.from_graph(encoded)
     encoded.clear()
-    inferred = reasoner.reason()
+    with _plain_strings():
+        inferred = reasoner.reason()
     del reasoner
     # placeholders go back to their terms, and equal IRIs share one object; the look-ups
-    # are by plain string (rdflib compares two IRIs with a Python call)
+    # are by plain string (rdflib compares two IRIs with a Python call); a term the
+    # reasoner made up (a vocabulary IRI: owl:Thing...) becomes an rdflib IRI once
     terms: dict[str, Node] = codec.back
+    get = terms.get
+
+    def made_up(code: str) -> Node:
+        term = terms[code] = URIRef(code)
+        return term
+
     out: set[Triple] = set()
     while inferred:
-        s, p, o = inferred.pop()
-        s = terms.setdefault(str(s), s)
-        p = terms.setdefault(str(p), p)
-        if isinstance(p, Literal | BNode):
+        s, p, o = map(str, inferred.pop())
+        # `is None`, not `or`: a literal such as Literal("0") is false
+        ts = get(s)
+        if ts is None:
+            ts = made_up(s)
+        tp = get(p)
+        if tp is None:
+            tp = made_up(p)
+        elif isinstance(tp, Literal | BNode):
             continue  # owlrl never stores a literal predicate and drops blank-node ones
-        out.add((s, p, terms.setdefault(str(o), o)))
+        to = get(o)
+        if to is None:
+            to = made_up(o)
+        out.add((ts, tp, to))
     return out
 
 
