@@ -521,6 +521,6 @@ def test_fast_closure_terms_are_rdflib_terms() -> None:
     assert (ID.b, ID.empty, Literal("")) in closure
     # terms the reasoner makes up (rdf:type, owl:Thing: not in the triples given)
     codec = _Codec()
-    made_up = _reason([tuple(codec.encode(t) for t in (ID.a, OWL.sameAs, ID.b))], codec)
+    made_up = _reason([tuple(codec.encode(t) for t in (ID.a, OWL.sameAs, ID.b))], codec, set())
     assert all(isinstance(t, rdflib.term.Identifier) for triple in made_up for t in triple)
     assert (ID.a, RDF.type, OWL.Thing) in made_up

@@ -7,17 +7,23 @@ third of the time of a large validation. :func:`bulk_work` switches it off for t
 step and collects the youngest generation at the end (every object made during the
 step is still there, the older ones are not walked), so cyclic garbage made during the
 step is still freed. Nested steps leave the switch to the outermost one.
+
+:func:`give_back_memory` hands the memory the C heap keeps after a large native step
+(the reasoner's) back to the system: Python's own objects do not come from that heap,
+so without it the process keeps both.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-__all__ = ["bulk_step", "bulk_work"]
+__all__ = ["bulk_step", "bulk_work", "give_back_memory"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -47,3 +53,16 @@ def bulk_step(function: Callable[P, R]) -> Callable[P, R]:
             return function(*args, **kwargs)
 
     return wrapper
+
+
+def give_back_memory() -> None:
+    """Return the free memory of the C heap to the system (glibc's ``malloc_trim``);
+    nothing on a system without it."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)

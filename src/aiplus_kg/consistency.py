@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from rdflib import Literal
 from rdflib.term import Node
@@ -70,7 +71,9 @@ class _Index:
     then the uses of the properties and the members of the classes they name."""
 
     def __init__(self, triples: Iterable[Triple], asserted: set[Triple] | None = None) -> None:
-        self.triples = triples if isinstance(triples, set) else set(triples)
+        self.triples: AbstractSet[Triple] = (
+            triples if isinstance(triples, AbstractSet) else set(triples)
+        )
         self.asserted = asserted or set()
         self.by_predicate: defaultdict[Node, list[tuple[Node, Node]]] = defaultdict(list)
         self.members: defaultdict[Node, set[Node]] = defaultdict(set)

@@ -31,13 +31,15 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
+from itertools import chain
 
 import rdflib
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .bulk import bulk_step
+from .bulk import bulk_step, give_back_memory
 from .consistency import find_inconsistencies
 from .graphs import union_graph
 from .lean_graph import lean_graph
@@ -45,6 +47,8 @@ from .namespaces import ID, OWL, RDF, RDFS, SRC, XSD, bind_prefixes
 
 __all__ = [
     "PROJECT_NAMESPACES",
+    "Closure",
+    "fast_closure",
     "fast_closure_set",
     "fast_closure_with_errors",
     "project_view",
@@ -170,9 +174,12 @@ def _plain_strings() -> Iterator[None]:
             rdflib.URIRef = saved  # type: ignore[misc]
 
 
-def _reason(encoded: list[tuple[str, str, str]], codec: _Codec) -> set[Triple]:
-    """The closure ``reasonable`` computes for the ``encoded`` triples, decoded; it
-    includes the triples given."""
+def _reason(
+    encoded: list[tuple[str, str, str]], codec: _Codec, given: set[tuple[str, str, str]]
+) -> set[Triple]:
+    """The triples ``reasonable`` infers from the ``encoded`` ones, decoded, without
+    the ``given`` encoded triples (compared as strings: their hashes are cached, where
+    a literal's is a Python call)."""
     import reasonable
 
     reasoner = reasonable.PyReasoner()
@@ -193,7 +200,10 @@ def _reason(encoded: list[tuple[str, str, str]], codec: _Codec) -> set[Triple]:
 
     out: set[Triple] = set()
     while inferred:
-        s, p, o = map(str, inferred.pop())
+        codes = tuple(map(str, inferred.pop()))
+        if codes in given:
+            continue
+        s, p, o = codes
         # `is None`, not `or`: a literal such as Literal("0") is false
         ts = get(s)
         if ts is None:
@@ -236,43 +246,84 @@ def _thing_classes(closure: set[Triple]) -> set[Node]:
     return found
 
 
-def _fix_thing(closure: set[Triple], typed: set[Node]) -> None:
-    """Recompute, in place, the ``rdf:type owl:Thing`` triples the way owlrl derives
-    them; ``typed`` are the resources the input itself types as ``owl:Thing``."""
+def _fix_thing(closure: Closure, typed: set[Node]) -> None:
+    """Recompute, in place, the inferred ``rdf:type owl:Thing`` triples the way owlrl
+    derives them; ``typed`` are the resources the input itself types as ``owl:Thing``."""
     things = _thing_classes(closure)
     typed = set(typed)
     drop = []
-    for triple in closure:
+    for triple in closure.inferred:
         s, p, o = triple
         if p in _IS_TYPE:
             if o in _IS_THING:
                 drop.append(triple)
             elif o in things:
                 typed.add(s)
-    closure.difference_update(drop)
-    closure.update((s, _TYPE, _THING) for s in typed)
+    for s, p, o in closure.given:
+        if p in _IS_TYPE and o in things:
+            typed.add(s)
+    closure.inferred.difference_update(drop)
+    given = closure.given
+    closure.inferred.update(
+        triple for triple in ((s, _TYPE, _THING) for s in typed) if triple not in given
+    )
+
+
+class Closure(AbstractSet[Triple]):
+    """An OWL RL closure as two sets that do not meet: the triples given and the
+    triples inferred, so that a caller needing either part does not split or merge
+    millions of triples again. A read-only set: iterating gives both, ``in`` looks in
+    both."""
+
+    def __init__(self, given: set[Triple], inferred: set[Triple]) -> None:
+        self.given, self.inferred = given, inferred
+
+    def __contains__(self, triple: object) -> bool:
+        return triple in self.inferred or triple in self.given
+
+    def __iter__(self) -> Iterator[Triple]:
+        yield from self.given
+        yield from self.inferred
+
+    def __len__(self) -> int:
+        return len(self.given) + len(self.inferred)
 
 
 @bulk_step
-def fast_closure_set(graph: Graph | Iterable[Triple]) -> tuple[set[Triple], list[str]]:
-    """The OWL RL closure of ``graph`` (a graph, a dataset whose union is used, or the
-    triples themselves) as a set of triples (literal-subject triples included, as owlrl
-    keeps them) and owlrl's error messages."""
-    given = _union(graph)
+def fast_closure(given: set[Triple]) -> tuple[Closure, list[str]]:
+    """The OWL RL closure of the ``given`` triples (left as they are, and kept as the
+    closure's given part) and owlrl's error messages. The inferred part holds what
+    owlrl's one-time rules add (literal-subject triples included, as owlrl keeps them)
+    and what ``reasonable`` infers, none of it given."""
+    odd = {t for t in given if not isinstance(t[1], URIRef)}
+    if odd:  # owlrl drops the triples whose predicate is a blank node (or a literal)
+        given = given - odd
     extra, errors = _one_time_rules(given)
-    given.update(extra)
-    del extra
     # what the later steps need of the input, so that it can go before reasoning
-    typed = {s for s, p, o in given if p in _IS_TYPE and o in _IS_THING}
-    lists = {t for t in given if t[1] in _LIST_LINKS}
+    typed = {s for s, p, o in chain(given, extra) if p in _IS_TYPE and o in _IS_THING}
+    lists = {t for t in chain(given, extra) if t[1] in _LIST_LINKS}
     codec = _Codec()
     encode = codec.encode
     encoded = [(encode(s), encode(p), encode(o)) for s, p, o in given]
-    del given
-    closure = _reason(encoded, codec)
+    given_codes = set(encoded)
+    encoded.extend((encode(s), encode(p), encode(o)) for s, p, o in extra)
+    del extra
+    closure = Closure(given, _reason(encoded, codec, given_codes))
+    del given_codes
+    give_back_memory()  # what the reasoner used
     _fix_thing(closure, typed)
     errors.extend(find_inconsistencies(closure, lists))
     return closure, sorted(set(errors))
+
+
+def fast_closure_set(graph: Graph | Iterable[Triple]) -> tuple[set[Triple], list[str]]:
+    """The OWL RL closure of ``graph`` (a graph, a dataset whose union is used, or the
+    triples themselves) as one set of triples (literal-subject triples included, as
+    owlrl keeps them) and owlrl's error messages."""
+    closure, errors = fast_closure(_union(graph))
+    merged = closure.given
+    merged.update(closure.inferred)
+    return merged, errors
 
 
 def fast_closure_with_errors(

@@ -17,7 +17,7 @@ does not cover go to pySHACL, with the SPARQL targets resolved in advance by pyo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -150,20 +150,10 @@ def _data(
     loaded: LoadedDataset, inference: bool, engine: str | None = None
 ) -> tuple[_Data, list[str]]:
     if use_fast(engine):
-        from .lean_graph import lean_graph
-
-        errors: list[str] = []
-        triples = loaded.union()
-        if inference:
-            from .fast_reasoning import fast_closure_set
-
-            closure, errors = fast_closure_set(triples)
-            triples = {t for t in closure if not isinstance(t[0], Literal)}
-            del closure
-        label_properties = frozenset(LABEL_PROPERTIES)
-        named = (t for t in triples if t[1] in label_properties)
-        labels = lean_graph(named, bind_prefixes(Graph(bind_namespaces="none")))
-        return _Data(triples, labels), errors
+        if not inference:
+            return _fast_data(loaded.union()), []
+        asserted, inferred, errors = _fast_closure(loaded.union())
+        return _fast_data([*asserted, *inferred]), errors
     if not inference:
         graph = bind_prefixes(union_graph(loaded.dataset))
         return _Data(graph, graph, graph), []
@@ -175,6 +165,26 @@ def _data(
         graph.remove(triple)
     graph = bind_prefixes(graph)
     return _Data(graph, graph, graph), errors
+
+
+def _fast_closure(asserted: set[Triple]) -> tuple[set[Triple], list[Triple], list[str]]:
+    """The ``asserted`` triples, the triples their closure adds (cleaned: no literal
+    subject), and owlrl's error messages."""
+    from .fast_reasoning import fast_closure
+
+    closure, errors = fast_closure(asserted)
+    inferred = [t for t in closure.inferred if not isinstance(t[0], Literal)]
+    return closure.given, inferred, errors
+
+
+def _fast_data(triples: Collection[Triple]) -> _Data:
+    """What the fast engine checks: ``triples``, and a graph of their labels."""
+    from .lean_graph import lean_graph
+
+    label_properties = frozenset(LABEL_PROPERTIES)
+    named = (t for t in triples if t[1] in label_properties)
+    labels = lean_graph(named, bind_prefixes(Graph(bind_namespaces="none")))
+    return _Data(triples, labels)
 
 
 def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
@@ -237,8 +247,8 @@ class _PassStores:
     triples for the asserted pass, then given the inferred ones for the closure pass,
     instead of copying the asserted triples, most of the closure, a second time."""
 
-    def __init__(self, asserted: Iterable[Triple], closure: Iterable[Triple]) -> None:
-        self._asserted, self._closure = asserted, closure
+    def __init__(self, inferred: list[Triple]) -> None:
+        self._inferred = inferred
         self._store: OxDataset | None = None
 
     def asserted(self, triples: list[Triple]) -> OxDataset:
@@ -251,13 +261,10 @@ class _PassStores:
         from .oxstore import extend_store, graph_store
 
         store, self._store = self._store, None
-        asserted, closure = self._asserted, self._closure
-        self._asserted = self._closure = ()  # not kept beyond the store
-        if store is None or not isinstance(asserted, set) or not isinstance(closure, set):
+        inferred, self._inferred = self._inferred, []  # not kept beyond the store
+        if store is None:
             return graph_store(triples)
-        if not asserted <= closure:
-            return graph_store(triples)  # the store holds a triple the closure lacks
-        extend_store(store, (t for t in closure if t not in asserted))
+        extend_store(store, inferred)
         return store
 
 
@@ -284,16 +291,23 @@ def validate(
     findings: list[Finding] = []
     if inference:
         on_closure, on_asserted = split_shapes(shapes)
-        data, errors = _data(loaded, True, engine)
-        asserted = _data(loaded, False, engine)[0]
-        stores = _PassStores(asserted.triples, data.triples)
-        asserted_report = _run(asserted, on_asserted, engine, stores.asserted)
+        if use_fast(engine):
+            given, inferred, errors = _fast_closure(loaded.union())
+            asserted, data = _fast_data(given), _fast_data([*given, *inferred])
+            stores = _PassStores(inferred)
+            del given, inferred
+            asserted_store, closure_store = stores.asserted, stores.closure
+        else:
+            data, errors = _data(loaded, True, engine)
+            asserted = _data(loaded, False, engine)[0]
+            asserted_store = closure_store = None
+        asserted_report = _run(asserted, on_asserted, engine, asserted_store)
         findings.extend(_findings(loaded, asserted.labels, asserted_report))
-        del asserted
-        report_graph = _run(data, on_closure, engine, stores.closure)
+        del asserted, asserted_store
+        report_graph = _run(data, on_closure, engine, closure_store)
         findings.extend(_findings(loaded, data.labels, report_graph))
         findings.extend(_inconsistency_findings(loaded, data.labels, errors))
-        del data, stores
+        del data, closure_store
         for triple in asserted_report:
             report_graph.add(triple)
     else:
