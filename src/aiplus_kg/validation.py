@@ -124,12 +124,26 @@ def load_shapes(files: Iterable[Path], display_path: object = str) -> Graph:
 @dataclass
 class _Data:
     """What a pass checks: its triples (a set, or the graph itself), a graph holding
-    their labels for the messages, and the full rdflib graph, built only if pySHACL
-    needs it."""
+    their labels for the messages (``None``: see :meth:`labels_for`), and the full
+    rdflib graph, built only if pySHACL needs it."""
 
     triples: Iterable[tuple[Node, Node, Node]]
-    labels: Graph
+    labels: Graph | None = None
     full: Graph | None = None
+
+    def labels_for(self, nodes: Collection[Node]) -> Graph:
+        """A graph with the labels of ``nodes`` at least: :attr:`labels`, or one made
+        of the label triples of just those nodes (a report names few of millions)."""
+        if self.labels is not None:
+            return self.labels
+        from .lean_graph import lean_graph
+
+        label_properties = frozenset(LABEL_PROPERTIES)
+        wanted = frozenset(nodes)
+        named = (t for t in self.triples if t[0] in wanted and t[1] in label_properties)
+        if not wanted:
+            named = iter(())
+        return lean_graph(named, bind_prefixes(Graph(bind_namespaces="none")))
 
     def graph(self) -> Graph:
         if self.full is None:
@@ -151,9 +165,9 @@ def _data(
 ) -> tuple[_Data, list[str]]:
     if use_fast(engine):
         if not inference:
-            return _fast_data(loaded.union()), []
+            return _Data(loaded.union()), []
         asserted, inferred, errors = _fast_closure(loaded.union())
-        return _fast_data([*asserted, *inferred]), errors
+        return _Data([*asserted, *inferred]), errors
     if not inference:
         graph = bind_prefixes(union_graph(loaded.dataset))
         return _Data(graph, graph, graph), []
@@ -175,16 +189,6 @@ def _fast_closure(asserted: set[Triple]) -> tuple[set[Triple], list[Triple], lis
     closure, errors = fast_closure(asserted)
     inferred = [t for t in closure.inferred if not isinstance(t[0], Literal)]
     return closure.given, inferred, errors
-
-
-def _fast_data(triples: Collection[Triple]) -> _Data:
-    """What the fast engine checks: ``triples``, and a graph of their labels."""
-    from .lean_graph import lean_graph
-
-    label_properties = frozenset(LABEL_PROPERTIES)
-    named = (t for t in triples if t[1] in label_properties)
-    labels = lean_graph(named, bind_prefixes(Graph(bind_namespaces="none")))
-    return _Data(triples, labels)
 
 
 def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
@@ -293,7 +297,7 @@ def validate(
         on_closure, on_asserted = split_shapes(shapes)
         if use_fast(engine):
             given, inferred, errors = _fast_closure(loaded.union())
-            asserted, data = _fast_data(given), _fast_data([*given, *inferred])
+            asserted, data = _Data(given), _Data([*given, *inferred])
             stores = _PassStores(inferred)
             del given, inferred
             asserted_store, closure_store = stores.asserted, stores.closure
@@ -302,18 +306,18 @@ def validate(
             asserted = _data(loaded, False, engine)[0]
             asserted_store = closure_store = None
         asserted_report = _run(asserted, on_asserted, engine, asserted_store)
-        findings.extend(_findings(loaded, asserted.labels, asserted_report))
+        findings.extend(_findings(loaded, asserted, asserted_report))
         del asserted, asserted_store
         report_graph = _run(data, on_closure, engine, closure_store)
-        findings.extend(_findings(loaded, data.labels, report_graph))
-        findings.extend(_inconsistency_findings(loaded, data.labels, errors))
+        findings.extend(_findings(loaded, data, report_graph))
+        findings.extend(_inconsistency_findings(loaded, data, errors))
         del data, closure_store
         for triple in asserted_report:
             report_graph.add(triple)
     else:
         asserted = _data(loaded, False, engine)[0]
         report_graph = _run(asserted, shapes, engine)
-        findings.extend(_findings(loaded, asserted.labels, report_graph))
+        findings.extend(_findings(loaded, asserted, report_graph))
     return Report(sorted(set(findings), key=_sort_key), report_graph, inference)
 
 
@@ -392,9 +396,12 @@ def _report_from_record(record: dict[str, object] | None) -> Report | None:
 
 
 def _inconsistency_findings(
-    loaded: LoadedDataset, data: Graph, errors: list[str]
+    loaded: LoadedDataset, checked: _Data, errors: list[str]
 ) -> Iterable[Finding]:
     """owlrl's inconsistencies as violations, focused on the entity they name."""
+    if not errors:
+        return
+    data = checked.labels_for([URIRef(m) for e in errors for m in IRI_IN_TEXT.findall(e)])
     locator = _Locator(loaded)
     for message in errors:
         iris = [URIRef(m) for m in IRI_IN_TEXT.findall(message)]
@@ -536,10 +543,16 @@ def _results(report: Graph) -> Iterable[tuple[Node, ...]]:
             yield focus, path, value, message, severity, shape, component
 
 
-def _findings(loaded: LoadedDataset, data: Graph, report: Graph) -> Iterable[Finding]:
+def _findings(loaded: LoadedDataset, checked: _Data, report: Graph) -> Iterable[Finding]:
+    results = list(_results(report))
+    named: set[Node] = set()
+    for focus, _, value, message, *_ in results:
+        named.update((focus, value))
+        named.update(URIRef(m) for m in IRI_IN_TEXT.findall(str(message or "")))
+    data = checked.labels_for(named)
     report.namespace_manager = data.namespace_manager
     locator = _Locator(loaded)
-    for focus, path, value, message, severity, shape, component in _results(report):
+    for focus, path, value, message, severity, shape, component in results:
         yield Finding(
             severity=str(severity).rsplit("#", 1)[-1],
             focus=str(focus),
