@@ -51,3 +51,29 @@ def test_cyclic_garbage_made_inside_is_freed_at_the_end() -> None:
         del a, b
         assert watch() is not None  # a cycle: reference counting cannot free it
     assert watch() is None
+
+
+def test_give_back_memory_without_glibc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the C library has no ``malloc_trim`` (or cannot be opened), nothing
+    happens; where it has one, it is called."""
+    import ctypes
+
+    from aiplus_kg.bulk import give_back_memory
+
+    calls: list[int] = []
+
+    class WithTrim:
+        def malloc_trim(self, pad: int) -> int:
+            calls.append(pad)
+            return 1
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: WithTrim())
+    give_back_memory()
+    assert calls == [0]
+    for error in (OSError, AttributeError, TypeError):
+
+        def failing(name: object, error: type[Exception] = error) -> object:
+            raise error("no C library here")
+
+        monkeypatch.setattr(ctypes, "CDLL", failing)
+        give_back_memory()  # no error

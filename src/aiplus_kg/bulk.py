@@ -15,8 +15,6 @@ so without it the process keeps both.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -58,11 +56,10 @@ def bulk_step(function: Callable[P, R]) -> Callable[P, R]:
 def give_back_memory() -> None:
     """Return the free memory of the C heap to the system (glibc's ``malloc_trim``);
     nothing on a system without it."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
+    import ctypes
+
     try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # not glibc
+        trim = ctypes.CDLL(None).malloc_trim  # the process's own symbols: libc's
+    except (OSError, AttributeError, TypeError):  # not glibc, or no such handle
         return
     trim(0)
