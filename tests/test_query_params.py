@@ -51,6 +51,22 @@ def test_article_by_number_stem_or_iri(value: str) -> None:
     assert bound == {"_article_iri": SRC["001-c4f603b6c01e8ba9"]}
 
 
+@pytest.mark.parametrize("value", ["src:001-c4f603b6c01e8ba9", f"<{SRC}001-c4f603b6c01e8ba9>"])
+def test_an_article_named_by_iri_needs_no_list_of_graphs(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listing every named graph costs time on a large store; a prefixed name or an IRI
+    is resolved without it."""
+    from aiplus_kg import queries
+
+    def unwanted(dataset: object) -> list[object]:
+        raise AssertionError("the named graphs were listed")
+
+    monkeypatch.setattr(queries, "dataset_graphs", unwanted)
+    bound = bind_parameters(project_dataset(), saved("article-facts"), {"article": value})
+    assert bound == {"_article_iri": SRC["001-c4f603b6c01e8ba9"]}
+
+
 def test_the_parameter_column_holds_the_bound_value() -> None:
     results = run_saved(project_dataset(), saved("chip-to-goal"), {"chip": "NVIDIA GPUs"})
     assert {row[0] for row in results.rows} == {ID["nvidia-gpus"]}

@@ -557,6 +557,8 @@ def catalogue_dict(catalogue: Sequence[SavedQuery]) -> list[dict[str, object]]:
 
 def _article_iri(dataset: Dataset, text: str) -> URIRef | None:
     """An article graph named by its stem (``001-c4f...``) or number (``001``)."""
+    if ":" in text:  # an IRI or a prefixed name: no stem holds a colon
+        return None
     graphs = dataset_graphs(dataset)
     if "-" in text:  # a number holds no "-": only the stem itself can match
         iri = str(SRC) + text
