@@ -33,6 +33,7 @@ from rdflib.term import Node
 
 from .errors import InputError, InternalError
 from .sparql_tokens import tokens as sparql_tokens
+from .sparql_tokens import where_group
 
 __all__ = ["bind_values", "sparql_term", "values_block"]
 
@@ -67,33 +68,17 @@ def values_block(bindings: Mapping[str, Node]) -> str:
 
 
 def _where_group(text: str) -> tuple[int, int, bool]:
-    """The offsets of the braces of the outermost ``WHERE`` group, and whether the
-    group is a bare subquery. The group is the first ``{`` outside parentheses: the
-    prologue has none, and a ``SELECT`` expression keeps its braces in parentheses."""
-    depth = 0
-    tokens = iter(sparql_tokens(text))
-    for kind, start, _end in tokens:
-        if kind == "lparen":
-            depth += 1
-        elif kind == "rparen":
-            depth -= 1
-        elif kind == "open" and depth == 0:
-            opening = start
-            break
-    else:
-        raise InternalError("no WHERE group found in the query")
-    braces = 1
-    first: tuple[str, str] | None = None
-    for kind, start, end in tokens:
-        if first is None:
-            first = (kind, text[start:end].upper())
-        if kind == "open":
-            braces += 1
-        elif kind == "close":
-            braces -= 1
-            if braces == 0:
-                return opening, start, first == ("word", "SELECT")
-    raise InternalError("the WHERE group of the query is not closed")
+    """The offsets of the braces of the outermost ``WHERE`` group (see
+    :func:`~aiplus_kg.sparql_tokens.where_group`), and whether the group is a bare
+    subquery."""
+    found = list(sparql_tokens(text))
+    group = where_group([kind for kind, _, _ in found])
+    if group is None:
+        raise InternalError("no complete WHERE group found in the query")
+    opening, closing = group
+    kind, start, end = found[opening + 1]
+    subquery = kind == "word" and text[start:end].upper() == "SELECT"
+    return found[opening][1], found[closing][1], subquery
 
 
 def _first_part(text: str) -> CompValue | None:

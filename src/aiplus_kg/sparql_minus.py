@@ -36,7 +36,7 @@ rdflib evaluates ``MINUS`` against every solution, so this is for pyoxigraph onl
 
 from __future__ import annotations
 
-from .sparql_tokens import tokens
+from .sparql_tokens import tokens, where_group
 
 __all__ = ["not_exists_as_minus"]
 
@@ -63,7 +63,7 @@ def not_exists_as_minus(text: str) -> str:
     group written as ``MINUS { triples }`` at the end of the group, when the two give
     the same solutions (see the module docstring); else ``text`` itself."""
     found = [(kind, text[start:end], start, end) for kind, start, end in tokens(text)]
-    group = _where_group(found)
+    group = where_group([kind for kind, _, _, _ in found])
     if group is None:
         return text
     first, last = group
@@ -88,12 +88,8 @@ def not_exists_as_minus(text: str) -> str:
             continue
         if kind in ("open", "close") or upper in _STRUCTURE:
             return text
-        name = _variable(found, i)
-        if name is not None:
-            outer_variables.add(name)
-            i += 2
-            continue
-        i += 1
+        after = _take_variable(found, i, outer_variables)
+        i = i + 1 if after is None else after
     if not blocks or any(not variables & outer_variables for _, _, variables, _ in blocks):
         return text
     pieces, position = [], 0
@@ -105,32 +101,6 @@ def not_exists_as_minus(text: str) -> str:
     pieces.extend(f" MINUS {{{inner}}}" for _, _, _, inner in blocks)
     pieces.append(text[closing:])
     return "".join(pieces)
-
-
-def _where_group(found: list[Token]) -> tuple[int, int] | None:
-    """The token indexes of the braces of the ``WHERE`` group: the first ``{`` outside
-    parentheses, and its match; ``None`` when the text is not one such group."""
-    depth, opening = 0, None
-    for i, (kind, _, _, _) in enumerate(found):
-        if kind == "lparen":
-            depth += 1
-        elif kind == "rparen":
-            depth -= 1
-        elif kind == "open" and depth == 0:
-            opening = i
-            break
-    if opening is None:
-        return None
-    braces = 0
-    for i in range(opening, len(found)):
-        kind = found[i][0]
-        if kind == "open":
-            braces += 1
-        elif kind == "close":
-            braces -= 1
-            if braces == 0:
-                return opening, i
-    return None
 
 
 def _not_exists(found: list[Token], i: int, last: int) -> tuple[int, set[str]] | None:
@@ -149,13 +119,10 @@ def _not_exists(found: list[Token], i: int, last: int) -> tuple[int, set[str]] |
             return (j, variables) if variables and constant else None
         if kind in ("open", "lparen") or (kind == "word" and value.upper() in _STRUCTURE):
             return None
-        name = _variable(found, j)
-        if name is not None:
-            variables.add(name)
-            j += 2
-            continue
-        constant = constant or kind in ("word", "iri", "string") or value.isdigit()
-        j += 1
+        after = _take_variable(found, j, variables)
+        if after is None:
+            constant = constant or kind in ("word", "iri", "string") or value.isdigit()
+        j = j + 1 if after is None else after
     return None
 
 
@@ -184,12 +151,14 @@ def _skip_filter(found: list[Token], i: int, last: int) -> int | None:
     return None
 
 
-def _variable(found: list[Token], i: int) -> str | None:
-    """The name of the variable ``?name`` or ``$name`` starting at token ``i``."""
+def _take_variable(found: list[Token], i: int, into: set[str]) -> int | None:
+    """For a variable ``?name`` or ``$name`` starting at token ``i``: add its name to
+    ``into`` and return the index of the token after it; else ``None``."""
     kind, value, _, end = found[i]
     if kind != "other" or value not in "?$" or i + 1 >= len(found):
         return None
     following = found[i + 1]
     if following[2] != end or following[0] != "word":
         return None
-    return following[1]
+    into.add(following[1])
+    return i + 2

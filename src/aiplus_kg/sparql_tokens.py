@@ -4,9 +4,9 @@ strings, IRIs and comments hold."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-__all__ = ["tokens"]
+__all__ = ["tokens", "where_group"]
 
 _TOKEN = re.compile(
     r"""
@@ -37,3 +37,30 @@ def tokens(text: str) -> Iterator[tuple[str, int, int]]:
         kind = match.lastgroup or "other"
         if kind not in ("space", "comment"):
             yield kind, match.start(), match.end()
+
+
+def where_group(kinds: Sequence[str]) -> tuple[int, int] | None:
+    """The indexes, among the tokens whose ``kinds`` are given, of the braces of the
+    outermost ``WHERE`` group: the first ``{`` outside parentheses (the prologue has
+    none, and a ``SELECT`` expression keeps its braces in parentheses) and its match;
+    ``None`` when there is no such group or it is not closed."""
+    depth, opening = 0, None
+    for i, kind in enumerate(kinds):
+        if kind == "lparen":
+            depth += 1
+        elif kind == "rparen":
+            depth -= 1
+        elif kind == "open" and depth == 0:
+            opening = i
+            break
+    if opening is None:
+        return None
+    braces = 0
+    for i in range(opening, len(kinds)):
+        if kinds[i] == "open":
+            braces += 1
+        elif kinds[i] == "close":
+            braces -= 1
+            if braces == 0:
+                return opening, i
+    return None
