@@ -41,11 +41,11 @@ AIPG = Namespace("https://w3id.org/aiplus/graph/")
 SCHEMA = Namespace("https://schema.org/")
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/aiplus/ontology")
+"""The ontology IRI, which is also the IRI of the named graph holding the ontology."""
 
 PLAIN_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*')
 """An absolute IRI that N-Triples, N-Quads, Turtle and SPARQL take between angle
 brackets as it is written (use ``fullmatch``)."""
-"""The ontology IRI, which is also the IRI of the named graph holding the ontology."""
 
 ONTOLOGY_GRAPH = ONTOLOGY_IRI
 REFERENCE_GRAPH = AIPG["reference"]

@@ -141,9 +141,7 @@ class _Data:
         label_properties = frozenset(LABEL_PROPERTIES)
         wanted = frozenset(nodes)
         named = (t for t in self.triples if t[0] in wanted and t[1] in label_properties)
-        if not wanted:
-            named = iter(())
-        return lean_graph(named, bind_prefixes(Graph(bind_namespaces="none")))
+        return lean_graph(named if wanted else (), bind_prefixes(Graph(bind_namespaces="none")))
 
     def graph(self) -> Graph:
         if self.full is None:
