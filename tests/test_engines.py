@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from aiplus_kg import engines
 from aiplus_kg.errors import InputError
 from aiplus_kg.fast_reasoning import project_view
 from aiplus_kg.loader import LoadedDataset, load, load_extra
-from aiplus_kg.namespaces import AIP, ID, OWL, RDF, SH, XSD
+from aiplus_kg.namespaces import AIP, ID, OWL, RDF, RDFS, SH, XSD
 from aiplus_kg.project import Project
 from aiplus_kg.queries import load_catalogue, run_project_query
 from aiplus_kg.reasoning import closure_with_errors, inconsistencies
@@ -521,6 +521,82 @@ def test_fast_closure_terms_are_rdflib_terms() -> None:
     assert (ID.b, ID.empty, Literal("")) in closure
     # terms the reasoner makes up (rdf:type, owl:Thing: not in the triples given)
     codec = _Codec()
-    made_up = _reason([tuple(codec.encode(t) for t in (ID.a, OWL.sameAs, ID.b))], codec, set())
+    made_up = _reason([tuple(codec.encode(t) for t in (ID.a, OWL.sameAs, ID.b))], codec, set(), [])
     assert all(isinstance(t, rdflib.term.Identifier) for triple in made_up for t in triple)
     assert (ID.a, RDF.type, OWL.Thing) in made_up
+
+
+def test_unread_predicates_are_put_aside() -> None:
+    """Labels and declared annotations go round the reasoner; a predicate with a domain,
+    one a restriction names, one described through a predicate that is read, and the
+    vocabularies' own predicates go to it."""
+    from aiplus_kg.fast_reasoning import _put_aside
+
+    label, note, typ = str(RDFS.label), "x:note", str(RDF.type)
+    kept = [
+        (str(ID.p), str(RDFS.domain), str(ID.C)),
+        (str(ID.r), str(OWL.onProperty), str(ID.q)),
+        (str(ID.s), str(ID.ann), "x:v"),
+        (str(ID.ann), str(RDFS.range), str(ID.C)),
+        (note, typ, str(OWL.AnnotationProperty)),
+        ("x:a", str(ID.p), "x:b"),
+        ("x:a", str(ID.q), "x:b"),
+        ("x:a", str(ID.s), "x:b"),
+        ("x:a", typ, str(ID.C)),
+    ]
+    aside = [(note, label, "x:l1"), ("x:a", label, "x:l2"), ("x:a", note, "x:l3")]
+    encoded = [*kept, *aside]
+    assert sorted(_put_aside(encoded)) == sorted(aside)
+    assert encoded == kept
+
+
+def _closures_with_and_without_put_aside(
+    given: set[tuple], monkeypatch: pytest.MonkeyPatch
+) -> tuple[set[tuple], set[tuple]]:
+    from aiplus_kg import fast_reasoning
+
+    with_aside = fast_reasoning.fast_closure_set(set(given))[0]
+    monkeypatch.setattr(fast_reasoning, "_put_aside", lambda encoded: [])
+    without = fast_reasoning.fast_closure_set(set(given))[0]
+    return with_aside, without
+
+
+@pytest.mark.parametrize("job", ["", *EXAMPLES], ids=["shipped", *EXAMPLES])
+def test_put_aside_changes_no_closure(job: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole fast closure is the same whether or not triples go round the reasoner
+    (the functional-property example merges two labelled people by owl:sameAs)."""
+    given = _loaded(job).union()
+    with_aside, without = _closures_with_and_without_put_aside(given, monkeypatch)
+    assert with_aside == without
+
+
+def test_put_aside_triples_follow_same_as(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two values of a functional property are the same: each one's label is the
+    other's too, as the reasoner would derive with the labels in hand."""
+    given = {
+        (AIP.holder, RDF.type, OWL.FunctionalProperty),
+        (ID.post, AIP.holder, ID.a),
+        (ID.post, AIP.holder, ID.b),
+        (ID.a, RDFS.label, Literal("A", lang="en")),
+    }
+    with_aside, without = _closures_with_and_without_put_aside(given, monkeypatch)
+    assert (ID.b, RDFS.label, Literal("A", lang="en")) in with_aside
+    assert with_aside == without
+
+
+def test_put_aside_triples_follow_same_as_chains(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chain of owl:sameAs links carries a triple put aside to every term of the chain,
+    at either end, as the reasoner would."""
+    mentions = URIRef("https://example.org/mentions")  # used as a predicate only
+    given = {
+        (ID.a, OWL.sameAs, ID.b),
+        (ID.c, OWL.sameAs, ID.b),
+        (ID.d, OWL.sameAs, ID.e),
+        (ID.a, RDFS.label, Literal("A")),
+        (ID.doc, mentions, ID.c),
+        (ID.d, mentions, ID.a),
+    }
+    with_aside, without = _closures_with_and_without_put_aside(given, monkeypatch)
+    assert {(ID.c, RDFS.label, Literal("A")), (ID.doc, mentions, ID.a)} <= with_aside
+    assert (ID.e, mentions, ID.b) in with_aside
+    assert with_aside == without

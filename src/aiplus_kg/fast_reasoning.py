@@ -24,6 +24,11 @@ What is done to get there:
 4. ``reasonable`` records no inconsistency; :mod:`aiplus_kg.consistency` finds, in the
    closure, every one owlrl reports, with owlrl's own wording.
 5. Triples with a blank-node predicate are dropped, as owlrl's post-processing does.
+6. Triples whose predicate no rule can read are kept back from ``reasonable`` (see
+   :func:`_put_aside`): labels and other annotations, a quarter of a typical graph, are
+   otherwise carried through every join. Such a triple only ever yields copies of
+   itself along ``owl:sameAs`` (rules eq-rep-s and eq-rep-o): they are made here, from
+   the ``owl:sameAs`` links of the closure.
 """
 
 from __future__ import annotations
@@ -70,6 +75,15 @@ _LIST_LINKS = frozenset({RDF.first, RDF.rest})
 _CLASS_LINKS = {_SUBCLASS_OF: "sub", _EQUIVALENT_CLASS: "equivalent", _TYPE: "type"}
 
 _VOCABULARIES = (str(RDF), str(RDFS), str(OWL), str(XSD))
+_SAME_AS_CODE, _TYPE_CODE = str(_SAME_AS), str(_TYPE)
+# the terms of the RDF, RDFS and OWL vocabularies no rule reads: as predicates...
+_UNREAD_PREDICATES = frozenset(map(str, (RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy)))
+# ... and as the class of a property (rule scm-op/scm-dp on the last two only make the
+# property a sub- and equivalent property of itself, which copies its triples onto
+# themselves)
+_DECLARATIONS = frozenset(
+    map(str, (RDF.Property, OWL.AnnotationProperty, OWL.ObjectProperty, OWL.DatatypeProperty))
+)
 _HOLDER = "urn:x-aiplus-reasoner:"
 
 
@@ -174,12 +188,59 @@ def _plain_strings() -> Iterator[None]:
             rdflib.URIRef = saved  # type: ignore[misc]
 
 
+Code = tuple[str, str, str]
+
+
+def _put_aside(encoded: list[Code]) -> list[Code]:
+    """Take out of ``encoded`` (in place), and return, the triples whose predicate no
+    rule of OWL 2 RL reads.
+
+    A rule reads a predicate through the triples that describe it: its domain, range,
+    super-properties, characteristics, inverses, the restrictions and chains naming it,
+    ``owl:sameAs``. A predicate that is never the object of a triple, and the subject of
+    none but its declarations and of triples whose own predicate is of this kind, has
+    none of them, and neither has anything the rules derive (they derive triples about
+    a term only from triples about it): rules use its triples as instances of ``?s ?p
+    ?o`` only, which copy them along ``owl:sameAs`` (eq-rep-s, eq-rep-o; see
+    :func:`_along_same_as`) and type their subject ``owl:Thing`` (recomputed anyway,
+    see :func:`_fix_thing`). The vocabularies' own predicates stay, but for the few no
+    rule reads (labels, comments).
+    """
+    candidates = {p for _, p, _ in encoded}
+    candidates = {p for p in candidates if not p.startswith(_VOCABULARIES)}
+    candidates |= _UNREAD_PREDICATES
+    named: set[str] = set()  # candidates that are the object of a triple
+    said: dict[str, list[tuple[str, str]]] = {}  # candidate -> (predicate, object) about it
+    for s, p, o in encoded:
+        if o in candidates:
+            named.add(o)
+        if s in candidates:
+            said.setdefault(s, []).append((p, o))
+    unread = candidates - named
+    while True:
+        read = {
+            c
+            for c in unread
+            for p, o in said.get(c, ())
+            if p not in unread and not (p == _TYPE_CODE and o in _DECLARATIONS)
+        }
+        if not read:
+            break
+        unread -= read
+    if not unread:
+        return []
+    aside = [t for t in encoded if t[1] in unread]
+    encoded[:] = [t for t in encoded if t[1] not in unread]
+    return aside
+
+
 def _reason(
-    encoded: list[tuple[str, str, str]], codec: _Codec, given: set[tuple[str, str, str]]
+    encoded: list[Code], codec: _Codec, given: set[Code], same_as: list[tuple[str, str]]
 ) -> set[Triple]:
     """The triples ``reasonable`` infers from the ``encoded`` ones, decoded, without
     the ``given`` encoded triples (compared as strings: their hashes are cached, where
-    a literal's is a Python call)."""
+    a literal's is a Python call). The ends of each ``owl:sameAs`` triple of the
+    closure, given or inferred, go to ``same_as``."""
     import reasonable
 
     reasoner = reasonable.PyReasoner()
@@ -201,9 +262,11 @@ def _reason(
     out: set[Triple] = set()
     while inferred:
         codes = tuple(map(str, inferred.pop()))
+        s, p, o = codes
+        if p == _SAME_AS_CODE:
+            same_as.append((s, o))
         if codes in given:
             continue
-        s, p, o = codes
         # `is None`, not `or`: a literal such as Literal("0") is false
         ts = get(s)
         if ts is None:
@@ -217,6 +280,32 @@ def _reason(
         if to is None:
             to = made_up(o)
         out.add((ts, tp, to))
+    return out
+
+
+def _along_same_as(
+    aside: list[Code], links: list[tuple[str, str]], given: set[Code], terms: dict[str, Node]
+) -> set[Triple]:
+    """What the closure holds of the triples put ``aside`` (see :func:`_put_aside`):
+    those not ``given``, and their copies along the ``owl:sameAs`` ``links`` (each end
+    replaced by any term of its class of equal terms), decoded with ``terms``."""
+    equal: dict[str, set[str]] = {}
+    for a, b in links:  # the classes of terms linked by owl:sameAs
+        joined = equal.get(a, {a}) | equal.get(b, {b})
+        for term in joined:
+            equal[term] = joined
+    out: set[Triple] = set()
+    for triple in aside:
+        s, p, o = triple
+        subjects, objects = equal.get(s), equal.get(o)
+        if subjects is None and objects is None:
+            if triple not in given:
+                out.add((terms[s], terms[p], terms[o]))
+            continue
+        for s2 in subjects or (s,):
+            for o2 in objects or (o,):
+                if (s2, p, o2) not in given:
+                    out.add((terms[s2], terms[p], terms[o2]))
     return out
 
 
@@ -308,8 +397,12 @@ def fast_closure(given: set[Triple]) -> tuple[Closure, list[str]]:
     given_codes = set(encoded)
     encoded.extend((encode(s), encode(p), encode(o)) for s, p, o in extra)
     del extra
-    closure = Closure(given, _reason(encoded, codec, given_codes))
-    del given_codes
+    aside = _put_aside(encoded)
+    same_as: list[tuple[str, str]] = []
+    inferred = _reason(encoded, codec, given_codes, same_as)
+    inferred |= _along_same_as(aside, same_as, given_codes, codec.back)
+    del aside, given_codes
+    closure = Closure(given, inferred)
     give_back_memory()  # what the reasoner used
     _fix_thing(closure, typed)
     errors.extend(find_inconsistencies(closure, lists))
