@@ -88,3 +88,34 @@ def test_a_store_larger_than_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     triples = {(ID[f"s{i}"], ID.p, Literal(i)) for i in range(50)}
     ds = graph_store(triples)
     assert _rows(ds, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }") == triples
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Literal("0.50", datatype=XSD.decimal),
+        Literal("x", lang="EN"),
+        Literal("x", datatype=XSD.string),
+    ],
+    ids=repr,
+)
+def test_extending_with_a_literal_that_would_change(value: Literal) -> None:
+    """A store found faithful is checked again when new literals come in."""
+    ds = graph_store([(ID.s, ID.p, Literal("0.5", datatype=XSD.decimal))])
+    assert ds.faithful
+    oxstore.extend_store(ds, [(ID.t, ID.p, value)])
+    assert not ds.faithful
+
+
+def test_extending_with_literals_it_holds_needs_no_new_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Triples whose typed literals the store already holds leave it faithful without
+    reading its literals again (a million-triple read for a closure's types)."""
+    five = Literal("5", datatype=XSD.integer)
+    ds = graph_store([(ID.s, ID.p, five)])
+    assert ds.faithful
+    oxstore.extend_store(ds, [(ID.t, ID.p, five), (ID.t, ID.q, ID.s), (ID.t, ID.r, Literal("x"))])
+    monkeypatch.setattr(oxstore, "_TYPED_LITERALS", "not a query")  # read it and fail
+    assert ds.faithful
+    assert _rows(ds, "SELECT ?s WHERE { ?s ?p 5 }") == {(ID.s,), (ID.t,)}

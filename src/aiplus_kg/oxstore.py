@@ -181,8 +181,12 @@ def _quads_store(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> OxDat
 
 def extend_store(ds: OxDataset, triples: Iterable[tuple[Node, Node, Node]]) -> None:
     """Add ``triples`` to the default graph of ``ds`` (made by :func:`graph_store`)."""
+    converter = ds.converter
+    before = (len(converter.typed), converter.unfaithful)
     _fill(ds, ((s, p, o, None) for s, p, o in triples))
-    ds._faithful = None  # the new literals are checked again
+    if (len(converter.typed), converter.unfaithful) != before:
+        ds._faithful = None  # new typed literals: checked again
+    # else every typed literal added is one the store held, and holds as it held it
 
 
 def _fill(ds: OxDataset, quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> None:
