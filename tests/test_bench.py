@@ -92,7 +92,7 @@ def test_script_runs_on_the_shipped_graph() -> None:
     lines = done.stdout.splitlines()
     assert lines[0].split()[:3] == ["size", "stage", "product"]
     stages = {line.split()[1] for line in lines[2:] if line.startswith("shipped")}
-    assert {"parse", "store", "closure", "validate", "export", "query:articles"} <= stages
+    assert {"parse", "store", "closure", "validate", "bind", "export", "query:articles"} <= stages
     assert any("peak memory" in line for line in lines)
     assert "> budget" in done.stdout  # owlrl does not close the shipped graph in 0.5 s
     assert not any(line.startswith("10k") for line in lines)
