@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.term import Node
 
+from .bulk import bulk_work
 from .graphs import DEFAULT_GRAPH_ID
 from .namespaces import PLAIN_IRI, XSD
 
@@ -303,7 +304,10 @@ def select(
         return bool(solutions)
     variables = tuple(v.value for v in solutions.variables)
     back = ds.converter.from_ox
-    rows = [tuple(back(s[v]) for v in variables) for s in solutions]
+    # rows of terms make no reference cycles: the collector need not walk the process's
+    # objects (millions, after a validation) while they pile up
+    with bulk_work():
+        rows = [tuple(back(s[v]) for v in variables) for s in solutions]
     return variables, rows
 
 
