@@ -26,6 +26,12 @@ AWKWARD_LITERALS = [
     Literal("not a number", datatype=XSD.integer),
     Literal("x", datatype=URIRef("https://example.org/my-type")),
 ]
+CHANGING_LITERALS = [
+    Literal("0.50", datatype=XSD.decimal),
+    Literal("x", lang="EN"),
+    Literal("x", datatype=XSD.string),
+]
+"""Literals pyoxigraph would store otherwise than rdflib holds them."""
 IRIS = [ID.a, URIRef("https://example.org/café/人工智能"), URIRef("urn:x:y"), ID["a%20b"]]
 
 
@@ -70,15 +76,7 @@ def test_named_graphs_and_their_merge() -> None:
     assert _rows(ds, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }") == {shared, alone}
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        Literal("0.50", datatype=XSD.decimal),
-        Literal("x", lang="EN"),
-        Literal("x", datatype=XSD.string),
-    ],
-    ids=repr,
-)
+@pytest.mark.parametrize("value", CHANGING_LITERALS, ids=repr)
 def test_a_literal_that_would_change_makes_the_store_unfaithful(value: Literal) -> None:
     assert not graph_store([(ID.s, ID.p, value)]).faithful
 
@@ -90,15 +88,7 @@ def test_a_store_larger_than_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _rows(ds, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }") == triples
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        Literal("0.50", datatype=XSD.decimal),
-        Literal("x", lang="EN"),
-        Literal("x", datatype=XSD.string),
-    ],
-    ids=repr,
-)
+@pytest.mark.parametrize("value", CHANGING_LITERALS, ids=repr)
 def test_extending_with_a_literal_that_would_change(value: Literal) -> None:
     """A store found faithful is checked again when new literals come in."""
     ds = graph_store([(ID.s, ID.p, Literal("0.5", datatype=XSD.decimal))])
