@@ -9,7 +9,7 @@ from rdflib import BNode, Literal, URIRef
 
 from aiplus_kg import oxstore
 from aiplus_kg.namespaces import ID, XSD
-from aiplus_kg.oxstore import graph_store, graphs_store, select
+from aiplus_kg.oxstore import graph_store, graphs_store, load_store, select
 
 AWKWARD_LITERALS = [
     Literal(""),
@@ -86,6 +86,59 @@ def test_a_store_larger_than_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     triples = {(ID[f"s{i}"], ID.p, Literal(i)) for i in range(50)}
     ds = graph_store(triples)
     assert _rows(ds, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }") == triples
+
+
+def test_named_graphs_larger_than_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(oxstore, "_CHUNK", 7)
+    graphs = [
+        (ID[f"g{k}"], [(ID[f"s{i}"], ID.p, Literal(i % 4)) for i in range(k, 40)])
+        for k in (1, 2, 3)
+    ]
+    ds = graphs_store(graphs)
+    quads = _rows(ds, "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert quads == {(name, *triple) for name, triples in graphs for triple in triples}
+    merge = {triple for _, triples in graphs for triple in triples}
+    assert _rows(ds, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }") == merge
+
+
+def _quads() -> list[ox.Quad]:
+    default = ox.DefaultGraph()
+    quads = []
+    for i in range(30):
+        s, o = ox.NamedNode(f"urn:x:s{i % 7}"), ox.Literal(f"v{i}", language="fr")
+        quads.append(ox.Quad(s, ox.NamedNode("urn:x:p"), o, default))
+        quads.append(ox.Quad(s, ox.NamedNode("urn:x:p"), o, ox.NamedNode(f"urn:x:g{i % 3}")))
+    return quads
+
+
+def _store_of(quads: list[ox.Quad]) -> oxstore.OxDataset:
+    store = ox.Store()
+    for quad in quads:
+        store.add(quad)
+    return oxstore.OxDataset(store, oxstore.Converter())
+
+
+def test_the_dump_does_not_depend_on_the_order_quads_came_in() -> None:
+    """A cache entry is the same bytes for the same data, in the order a store is
+    filled fastest: the default graph's lines, then the named graphs', each sorted."""
+    quads = _quads()
+    dump = _store_of(quads).dump()
+    assert _store_of(quads[::-1]).dump() == dump
+    lines = dump.decode().splitlines()
+    plain = [line for line in lines if "<urn:x:g" not in line]  # the default graph's
+    assert lines == sorted(plain) + sorted(line for line in lines if line not in plain)
+
+
+def test_a_dump_reads_back_as_the_same_store() -> None:
+    shared, alone = (ID.a, ID.p, Literal("shared")), (ID.b, ID.p, BNode())
+    graphs = [(URIRef("urn:x:one"), [shared, alone, *[(ID.c, ID.q, Literal(i)) for i in range(9)]])]
+    ds = graphs_store([*graphs, (URIRef("urn:x:two"), [shared])])
+    back = load_store(ds.dump())
+    assert len(back.store) == len(ds.store)
+    named = "SELECT ?g ?s ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER(!isBlank(?o)) } }"
+    assert _rows(back, named) == _rows(ds, named)
+    blank = "SELECT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?o)) } }"
+    assert _rows(back, blank) == _rows(ds, blank) == {(URIRef("urn:x:one"), ID.b)}
 
 
 @pytest.mark.parametrize("value", CHANGING_LITERALS, ids=repr)
