@@ -30,7 +30,7 @@ from rdflib.plugins.serializers.turtle import SUBJECT
 from rdflib.term import Node
 
 from .atomic import atomic_write
-from .canon import canonical_graph, graph_tag, ntriples_lines
+from .canon import canonical_graph, canonical_lines, graph_tag
 from .defaults import EXPORT_FORMATS
 from .errors import InputError
 from .fmt import SortedLongTurtleSerializer, to_turtle, turtle_graph
@@ -71,7 +71,7 @@ def _ttl(dataset: Dataset) -> Iterator[bytes]:
 
 
 def _nt(dataset: Dataset) -> Iterator[bytes]:
-    for line in ntriples_lines(canonical_graph(union_graph(dataset))):
+    for line in canonical_lines(union_graph(dataset)):
         yield f"{line}\n".encode()
 
 
@@ -79,7 +79,7 @@ def _nq(dataset: Dataset) -> Iterator[bytes]:
     lines: set[str] = set()
     for graph in named_graphs(dataset):
         iri = graph.identifier
-        for line in ntriples_lines(canonical_graph(graph, tag=graph_tag(iri))):
+        for line in canonical_lines(graph, tag=graph_tag(iri)):
             if iri == DEFAULT_GRAPH_ID:
                 lines.add(line)
             else:

@@ -45,7 +45,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from . import __version__
-from .canon import canonical_graph, graph_tag, ntriples_lines
+from .canon import canonical_lines, graph_tag
 from .defaults import DEFAULT_TIMEOUT
 from .errors import AiplusError, InputError
 from .graphs import DEFAULT_GRAPH_ID, graph_name, named_graphs
@@ -310,7 +310,7 @@ def graph_url(store: str, graph: URIRef) -> str:
 
 
 def _body(graph_iri: URIRef, dataset: Dataset) -> tuple[bytes, int]:
-    lines = ntriples_lines(canonical_graph(dataset.graph(graph_iri), tag=graph_tag(graph_iri)))
+    lines = canonical_lines(dataset.graph(graph_iri), tag=graph_tag(graph_iri))
     return "".join(f"{line}\n" for line in lines).encode("utf-8"), len(lines)
 
 
