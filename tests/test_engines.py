@@ -526,6 +526,32 @@ def test_fast_closure_terms_are_rdflib_terms() -> None:
     assert (ID.a, RDF.type, OWL.Thing) in made_up
 
 
+def test_reasoner_input_reads_as_the_plain_placeholders() -> None:
+    """The reasoner's input terms are the placeholders, one object each, answer the
+    two attributes it asks of every term (so it raises nothing), and give the closure
+    the plain strings give."""
+    import reasonable
+
+    from aiplus_kg.fast_reasoning import _reasoner_input
+
+    sub, type_ = str(RDFS.subClassOf), str(RDF.type)
+    encoded = [("x:1", type_, "x:2"), ("x:2", sub, "x:3"), ("x:3", sub, "x:4")]
+    terms = _reasoner_input(list(encoded))
+    assert terms == encoded
+    assert terms[0][2] is terms[1][0]
+    assert terms[1][2] is terms[2][0]
+    assert all(t.datatype is None and t.language is None for triple in terms for t in triple)
+
+    def closure(triples: list[tuple[str, ...]]) -> set[tuple[str, ...]]:
+        reasoner = reasonable.PyReasoner()
+        reasoner.from_graph(triples)
+        return {tuple(map(str, t)) for t in reasoner.reason()}
+
+    found = closure(terms)
+    assert found == closure(encoded)
+    assert ("x:1", type_, "x:4") in found
+
+
 def test_unread_predicates_are_put_aside() -> None:
     """Labels and declared annotations go round the reasoner; a predicate with a domain,
     one a restriction names, one described through a predicate that is read, and the

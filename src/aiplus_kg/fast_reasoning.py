@@ -191,6 +191,36 @@ def _plain_strings() -> Iterator[None]:
 Code = tuple[str, str, str]
 
 
+class _ReasonerTerm(str):
+    """A placeholder as ``reasonable`` reads a term.
+
+    For each term it is given, ``reasonable`` asks for the attributes ``datatype`` and
+    ``language`` (an rdflib literal's) and reads the term as an IRI when both are
+    ``None``. A plain string has neither: each question raises, and formats, an
+    ``AttributeError`` it then discards, six per triple, most of the time of loading
+    a large graph. This string answers both.
+    """
+
+    __slots__ = ()
+    datatype = None
+    language = None
+
+
+class _ReasonerTerms(dict[str, _ReasonerTerm]):
+    """Each placeholder's :class:`_ReasonerTerm`, made at its first look-up."""
+
+    def __missing__(self, code: str) -> _ReasonerTerm:
+        term = self[code] = _ReasonerTerm(code)
+        return term
+
+
+def _reasoner_input(encoded: list[Code]) -> list[tuple[_ReasonerTerm, ...]]:
+    """The ``encoded`` triples as ``reasonable`` reads them fastest (one
+    :class:`_ReasonerTerm` for each placeholder, shared by its triples)."""
+    term = _ReasonerTerms().__getitem__
+    return [(term(s), term(p), term(o)) for s, p, o in encoded]
+
+
 def _put_aside(encoded: list[Code]) -> list[Code]:
     """Take out of ``encoded`` (in place), and return, the triples whose predicate no
     rule of OWL 2 RL reads.
@@ -244,7 +274,7 @@ def _reason(
     import reasonable
 
     reasoner = reasonable.PyReasoner()
-    reasoner.from_graph(encoded)
+    reasoner.from_graph(_reasoner_input(encoded))
     encoded.clear()
     with _plain_strings():
         inferred = reasoner.reason()
