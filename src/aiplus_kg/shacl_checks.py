@@ -160,10 +160,14 @@ class Validator:
 
     def _each(self, shape: Shape, prop: Node, values: Values, ok: Any) -> ByFocus:
         name = COMPONENT[prop]
-        return {
-            f: [self._result(shape, name, f, v) for v in vs if not ok(v)]
-            for f, vs in values.items()
-        }
+        out: ByFocus = {}
+        for f, vs in values.items():
+            # most nodes conform: only those that do not are keyed (hashing a literal
+            # focus node is a Python call)
+            failing = [v for v in vs if not ok(v)]
+            if failing:
+                out[f] = [self._result(shape, name, f, v) for v in failing]
+        return out
 
     def _property(self, arguments: list[Node], values: Values) -> tuple[set[Node], ByFocus]:
         not_holding: set[Node] = set()
@@ -199,19 +203,23 @@ class Validator:
         if len(args) != 1:
             raise NotCoveredError("several sh:datatype")
         rule = args[0]
+        # what the rule is, worked out once: comparing rdflib terms is a Python call
+        any_literal, any_typed = rule == RDFS.Literal, rule == RDFS.Datatype
+        plain, tagged = rule == XSD.string, rule == RDF.langString
+        same = {rule}
 
         def ok(v: Node) -> bool:
             if not isinstance(v, Literal):
                 return False
-            if v.datatype == rule:
+            if v.datatype in same:
                 return getattr(v, "ill_typed", None) is not True and _actual(v, rule)
-            if rule == RDFS.Literal:
+            if any_literal:
                 return True
-            if rule == RDFS.Datatype and v.datatype:
+            if any_typed and v.datatype:
                 return True
-            if v.datatype is None and v.language is None and rule == XSD.string:
+            if plain and v.datatype is None and v.language is None:
                 return _actual(v, rule)
-            if rule == RDF.langString and v.language:
+            if tagged and v.language:
                 return _actual(v, rule)
             return False
 
