@@ -400,11 +400,13 @@ def _inconsistency_findings(
     if not errors:
         return
     data = checked.labels_for([URIRef(m) for e in errors for m in IRI_IN_TEXT.findall(e)])
-    locator = _Locator(loaded)
+    focused = []
     for message in errors:
         iris = [URIRef(m) for m in IRI_IN_TEXT.findall(message)]
         entities = [i for i in iris if str(i).startswith(str(ID))] or iris
-        focus = entities[-1] if entities else URIRef(str(ONTOLOGY_IRI))
+        focused.append((message, entities[-1] if entities else URIRef(str(ONTOLOGY_IRI))))
+    locator = _Locator(loaded, {focus for _, focus in focused})
+    for message, focus in focused:
         yield Finding(
             severity="Violation",
             focus=str(focus),
@@ -475,8 +477,9 @@ def _path_text(graph: Graph, node: BNode) -> str:
 class _Locator:
     """Finds the files that hold a triple, parsing a multi-file graph's files one by one."""
 
-    def __init__(self, loaded: LoadedDataset) -> None:
+    def __init__(self, loaded: LoadedDataset, subjects: Collection[Node]) -> None:
         self.loaded = loaded
+        self._wanted = frozenset(subjects)  # the only subjects :meth:`files` is asked about
         self._per_file: dict[Path, Graph] = {}
         self._graphs: list[tuple[URIRef, Graph]] | None = None
         self._subjects: dict[Node, dict[URIRef, list[tuple[Node, Node]]]] = {}
@@ -495,8 +498,10 @@ class _Locator:
                 if isinstance(triples, Graph):
                     self._graphs.append((iri, triples))
                     continue
-                for s, p, o in triples:  # the subjects' statements, graph by graph
-                    self._subjects.setdefault(s, {}).setdefault(iri, []).append((p, o))
+                wanted = self._wanted
+                for s, p, o in triples:  # the wanted subjects' statements, graph by graph
+                    if s in wanted:
+                        self._subjects.setdefault(s, {}).setdefault(iri, []).append((p, o))
         found = [iri for iri, graph in self._graphs if pattern in graph]
         _, path, value = pattern
         for iri, statements in self._subjects.get(pattern[0], {}).items():
@@ -549,7 +554,7 @@ def _findings(loaded: LoadedDataset, checked: _Data, report: Graph) -> Iterable[
         named.update(URIRef(m) for m in IRI_IN_TEXT.findall(str(message or "")))
     data = checked.labels_for(named)
     report.namespace_manager = data.namespace_manager
-    locator = _Locator(loaded)
+    locator = _Locator(loaded, {focus for focus, *_ in results})
     for focus, path, value, message, severity, shape, component in results:
         yield Finding(
             severity=str(severity).rsplit("#", 1)[-1],
