@@ -175,6 +175,8 @@ class Validator:
         every = [v for vs in values.values() for v in vs]
         for node in arguments:
             failed, inner = self.validate(self.shapes.shape(node), every)
+            if not failed and not inner:  # the usual case: no value to look up
+                continue
             for f, vs in values.items():
                 for v in vs:
                     if v in failed:
@@ -410,7 +412,8 @@ class Validator:
             failed = self.failing(arg, self._every_value(values))
             for f, vs in values.items():
                 found = [self._result(shape, name, f, v) for v in vs if v not in failed]
-                out.setdefault(f, []).extend(found)
+                if found:
+                    out.setdefault(f, []).extend(found)
         return out
 
     def _and(self, shape: Shape, args: list[Node], values: Values) -> ByFocus:
@@ -435,6 +438,8 @@ class Validator:
             if prop == SH["or"]:
                 members = list(dict.fromkeys(members))
             failures = [self.failing(m, every) for m in members]
+            if not any(failures) and ok(len(members), len(members)):
+                continue  # every value passes every member, and that is enough
             for f, vs in values.items():
                 for v in vs:
                     passed = sum(v not in failed for failed in failures)
@@ -453,6 +458,8 @@ class Validator:
             if inner_shape.is_property:
                 raise NotCoveredError("sh:node pointing to a property shape")
             failed, inner = self.validate(inner_shape, every)
+            if not failed and not inner:
+                continue
             for f, vs in values.items():
                 for v in vs:
                     if v in failed or inner.get(v):
@@ -472,7 +479,7 @@ class Validator:
         for arg in args:
             failed = self.failing(arg, every)
             for f, vs in values.items():
-                count = sum(v not in failed for v in vs)
+                count = sum(v not in failed for v in vs) if failed else len(vs)
                 if high is not None and count > high:
                     component = "QualifiedMaxCountConstraintComponent"
                     out.setdefault(f, []).append(self._result(shape, component, f))
