@@ -323,9 +323,11 @@ def select(
     variables = tuple(v.value for v in solutions.variables)
     back = ds.converter.from_ox
     # rows of terms make no reference cycles: the collector need not walk the process's
-    # objects (millions, after a validation) while they pile up
+    # objects (millions, after a validation) while they pile up; a solution iterates
+    # over its values in the order of the variables (``None`` where unbound), which is
+    # faster than looking each variable up
     with bulk_work():
-        rows = [tuple(back(s[v]) for v in variables) for s in solutions]
+        rows = [tuple(map(back, solution)) for solution in solutions]
     return variables, rows
 
 
