@@ -9,7 +9,7 @@ from rdflib.compare import isomorphic
 
 from aiplus_kg.errors import InputError
 from aiplus_kg.loader import LoadedDataset, load, load_extra, parse_turtle
-from aiplus_kg.namespaces import AIP, ID, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SRC
+from aiplus_kg.namespaces import AIP, ID, ONTOLOGY_GRAPH, RDFS, REFERENCE_GRAPH, SRC
 
 
 def test_one_named_graph_per_file_kind(loaded_mini: LoadedDataset, mini: Path) -> None:
@@ -145,6 +145,24 @@ def test_equal_terms_read_from_different_files_are_one_object(mini: Path) -> Non
         for _, p, _ in triples:
             predicates.setdefault(p, set()).add(id(p))
     assert all(len(ids) == 1 for ids in predicates.values())
+
+
+def test_triples_keep_the_order_read(mini_copy: Path) -> None:
+    """Each graph, and the union, list the triples in the order read (the order they
+    lie in memory), each once: a set's hash order would scatter every pass over them."""
+    lines = [f'id:e{i} rdfs:label "e {i}"@en .' for i in range(60)]
+    (mini_copy / "graph" / "articles" / "a-two.ttl").write_text(
+        "@prefix id: <https://w3id.org/aiplus/id/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        + "\n".join([*lines, lines[7]])
+        + "\n"
+    )
+    loaded = load(mini_copy)
+    expected = [(ID[f"e{i}"], RDFS.label, Literal(f"e {i}", lang="en")) for i in range(60)]
+    assert list(dict(loaded.graph_triples())[SRC["a-two"]]) == expected
+    union = list(loaded.union())
+    assert len(union) == len(set(union))
+    assert [t for t in union if t in set(expected)] == expected
 
 
 def test_load_extra_before_and_after_building_the_dataset(mini_copy: Path, tmp_path: Path) -> None:

@@ -35,10 +35,10 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
-from itertools import chain
+from itertools import chain, repeat
 
 import rdflib
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -60,6 +60,9 @@ __all__ = [
 ]
 
 Triple = tuple[Node, Node, Node]
+OrderedTriples = dict[Triple, None]
+"""Triples as a set iterated in the order they were added (see
+:data:`aiplus_kg.loader.OrderedTriples`)."""
 
 PROJECT_NAMESPACES = (str(ID), str(SRC))
 """The subjects whose entailments both engines must agree on."""
@@ -128,14 +131,14 @@ def _one_time_rules(triples: Iterable[Triple]) -> tuple[set[Triple], list[str]]:
     return set(core.added_triples), list(core.error_messages)
 
 
-def _union(graph: Graph | Iterable[Triple]) -> set[Triple]:
-    """The triples of ``graph``: a graph, a dataset (the union of its graphs), or
-    triples."""
+def _union(graph: Graph | Iterable[Triple]) -> OrderedTriples:
+    """The triples of ``graph`` (a new set): a graph, a dataset (the union of its
+    graphs), or triples, kept in their order."""
     if isinstance(graph, Dataset) and not graph.default_union:
         graph = union_graph(graph)
     if isinstance(graph, Graph):
-        return set(graph.triples((None, None, None)))
-    return set(graph)
+        return dict.fromkeys(graph.triples((None, None, None)))
+    return dict.fromkeys(graph)
 
 
 class _Codec:
@@ -266,7 +269,7 @@ def _put_aside(encoded: list[Code]) -> list[Code]:
 
 def _reason(
     encoded: list[Code], codec: _Codec, given: set[Code], same_as: list[tuple[str, str]]
-) -> set[Triple]:
+) -> OrderedTriples:
     """The triples ``reasonable`` infers from the ``encoded`` ones, decoded, without
     the ``given`` encoded triples (compared as strings: their hashes are cached, where
     a literal's is a Python call). The ends of each ``owl:sameAs`` triple of the
@@ -289,7 +292,7 @@ def _reason(
         term = terms[code] = URIRef(code)
         return term
 
-    out: set[Triple] = set()
+    out: OrderedTriples = {}
     while inferred:
         codes = tuple(map(str, inferred.pop()))
         s, p, o = codes
@@ -309,13 +312,13 @@ def _reason(
         to = get(o)
         if to is None:
             to = made_up(o)
-        out.add((ts, tp, to))
+        out[ts, tp, to] = None
     return out
 
 
 def _along_same_as(
     aside: list[Code], links: list[tuple[str, str]], given: set[Code], terms: dict[str, Node]
-) -> set[Triple]:
+) -> OrderedTriples:
     """What the closure holds of the triples put ``aside`` (see :func:`_put_aside`):
     those not ``given``, and their copies along the ``owl:sameAs`` ``links`` (each end
     replaced by any term of its class of equal terms), decoded with ``terms``."""
@@ -324,22 +327,22 @@ def _along_same_as(
         joined = equal.get(a, {a}) | equal.get(b, {b})
         for term in joined:
             equal[term] = joined
-    out: set[Triple] = set()
+    out: OrderedTriples = {}
     for triple in aside:
         s, p, o = triple
         subjects, objects = equal.get(s), equal.get(o)
         if subjects is None and objects is None:
             if triple not in given:
-                out.add((terms[s], terms[p], terms[o]))
+                out[terms[s], terms[p], terms[o]] = None
             continue
         for s2 in subjects or (s,):
             for o2 in objects or (o,):
                 if (s2, p, o2) not in given:
-                    out.add((terms[s2], terms[p], terms[o2]))
+                    out[terms[s2], terms[p], terms[o2]] = None
     return out
 
 
-def _thing_classes(closure: set[Triple]) -> set[Node]:
+def _thing_classes(closure: Iterable[Triple]) -> set[Node]:
     """The classes owlrl makes subclasses of ``owl:Thing``: every ``owl:Class`` (rule
     scm-cls), ``owl:Thing`` itself, and what is a subclass or an equivalent of those."""
     sub: defaultdict[Node, set[Node]] = defaultdict(set)  # superclass -> subclasses
@@ -381,20 +384,20 @@ def _fix_thing(closure: Closure, typed: set[Node]) -> None:
     for s, p, o in closure.given:
         if p in _IS_TYPE and o in things:
             typed.add(s)
-    closure.inferred.difference_update(drop)
-    given = closure.given
-    closure.inferred.update(
-        triple for triple in ((s, _TYPE, _THING) for s in typed) if triple not in given
-    )
+    inferred, given = closure.inferred, closure.given
+    for triple in drop:
+        del inferred[triple]
+    things = (triple for triple in ((s, _TYPE, _THING) for s in typed) if triple not in given)
+    inferred.update(zip(things, repeat(None)))
 
 
 class Closure(AbstractSet[Triple]):
     """An OWL RL closure as two sets that do not meet: the triples given and the
-    triples inferred, so that a caller needing either part does not split or merge
-    millions of triples again. A read-only set: iterating gives both, ``in`` looks in
-    both."""
+    triples inferred (in the order made), so that a caller needing either part does
+    not split or merge millions of triples again. A read-only set: iterating gives
+    both, ``in`` looks in both."""
 
-    def __init__(self, given: set[Triple], inferred: set[Triple]) -> None:
+    def __init__(self, given: Collection[Triple], inferred: OrderedTriples) -> None:
         self.given, self.inferred = given, inferred
 
     def __contains__(self, triple: object) -> bool:
@@ -409,14 +412,15 @@ class Closure(AbstractSet[Triple]):
 
 
 @bulk_step
-def fast_closure(given: set[Triple]) -> tuple[Closure, list[str]]:
-    """The OWL RL closure of the ``given`` triples (left as they are, and kept as the
-    closure's given part) and owlrl's error messages. The inferred part holds what
-    owlrl's one-time rules add (literal-subject triples included, as owlrl keeps them)
-    and what ``reasonable`` infers, none of it given."""
+def fast_closure(given: Collection[Triple]) -> tuple[Closure, list[str]]:
+    """The OWL RL closure of the ``given`` triples (a set, or better
+    :data:`OrderedTriples`: each pass over them is then much faster; left as they are,
+    and kept as the closure's given part) and owlrl's error messages. The inferred part
+    holds what owlrl's one-time rules add (literal-subject triples included, as owlrl
+    keeps them) and what ``reasonable`` infers, none of it given."""
     odd = {t for t in given if not isinstance(t[1], URIRef)}
     if odd:  # owlrl drops the triples whose predicate is a blank node (or a literal)
-        given = given - odd
+        given = {t: None for t in given if t not in odd}
     extra, errors = _one_time_rules(given)
     # what the later steps need of the input, so that it can go before reasoning
     typed = {s for s, p, o in chain(given, extra) if p in _IS_TYPE and o in _IS_THING}
@@ -430,7 +434,7 @@ def fast_closure(given: set[Triple]) -> tuple[Closure, list[str]]:
     aside = _put_aside(encoded)
     same_as: list[tuple[str, str]] = []
     inferred = _reason(encoded, codec, given_codes, same_as)
-    inferred |= _along_same_as(aside, same_as, given_codes, codec.back)
+    inferred.update(_along_same_as(aside, same_as, given_codes, codec.back))
     del aside, given_codes
     closure = Closure(given, inferred)
     give_back_memory()  # what the reasoner used
@@ -439,14 +443,15 @@ def fast_closure(given: set[Triple]) -> tuple[Closure, list[str]]:
     return closure, sorted(set(errors))
 
 
-def fast_closure_set(graph: Graph | Iterable[Triple]) -> tuple[set[Triple], list[str]]:
+def fast_closure_set(graph: Graph | Iterable[Triple]) -> tuple[AbstractSet[Triple], list[str]]:
     """The OWL RL closure of ``graph`` (a graph, a dataset whose union is used, or the
     triples themselves) as one set of triples (literal-subject triples included, as
     owlrl keeps them) and owlrl's error messages."""
     closure, errors = fast_closure(_union(graph))
-    merged = closure.given
+    given = closure.given  # made here: it may grow
+    merged = given if isinstance(given, dict) else dict.fromkeys(given)
     merged.update(closure.inferred)
-    return merged, errors
+    return merged.keys(), errors
 
 
 def fast_closure_with_errors(

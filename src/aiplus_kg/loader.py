@@ -18,6 +18,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from itertools import repeat
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -44,12 +45,17 @@ __all__ = [
 
 
 Triple = tuple[Node, Node, Node]
+OrderedTriples = dict[Triple, None]
+"""Triples as a set that iterates in the order they were added: the order they were
+made in, mostly, and so the order they lie in memory. Passing over a million triples
+in that order takes a fraction of the time it takes in a set's hash order, which
+reaches all over the heap."""
 
 
 class LoadedDataset:
     """The named graphs read from the project's files, and the file(s) each came from.
 
-    Each graph's triples are kept as a set until :attr:`dataset` is first used; from
+    Each graph's triples are kept, in the order read, until :attr:`dataset` is first used; from
     then on that rdflib dataset is their only copy, and changes made to it are what
     every other accessor (:meth:`union`, :meth:`graph_triples`) sees.
     """
@@ -63,7 +69,7 @@ class LoadedDataset:
         self._dataset = dataset
         self.files: dict[URIRef, tuple[Path, ...]] = {} if files is None else files
         self.project = project
-        self._graphs: dict[URIRef, set[Triple]] = {}
+        self._graphs: dict[URIRef, OrderedTriples] = {}
         self._prefixes: list[tuple[str, str]] = []
 
     @property
@@ -97,11 +103,11 @@ class LoadedDataset:
             if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
                 yield graph.identifier, graph  # type: ignore[misc]
 
-    def union(self) -> set[Triple]:
-        """The triples of all graphs together (a new set)."""
+    def union(self) -> OrderedTriples:
+        """The triples of all graphs together (a new set, in the order read)."""
         if self._dataset is not None:
-            return set(self._dataset.triples((None, None, None)))
-        out: set[Triple] = set()
+            return dict.fromkeys(self._dataset.triples((None, None, None)))
+        out: OrderedTriples = {}
         for triples in self._graphs.values():
             out.update(triples)
         return out
@@ -119,7 +125,7 @@ class LoadedDataset:
             for prefix, namespace in prefixes:
                 self._dataset.bind(prefix, namespace, override=False)
             return
-        self._graphs.setdefault(iri, set()).update(triples)
+        self._graphs.setdefault(iri, {}).update(zip(triples, repeat(None)))
         self._prefixes.extend(prefixes)
 
     def _drop(self, iri: URIRef) -> None:

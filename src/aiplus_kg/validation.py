@@ -179,7 +179,9 @@ def _data(
     return _Data(graph, graph, graph), errors
 
 
-def _fast_closure(asserted: set[Triple]) -> tuple[set[Triple], list[Triple], list[str]]:
+def _fast_closure(
+    asserted: Collection[Triple],
+) -> tuple[Collection[Triple], list[Triple], list[str]]:
     """The ``asserted`` triples, the triples their closure adds (cleaned: no literal
     subject), and owlrl's error messages."""
     from .fast_reasoning import fast_closure
