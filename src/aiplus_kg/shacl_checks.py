@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
@@ -76,24 +77,27 @@ class Validator:
         self._depth = 0
 
     # focus nodes
-    def focus_nodes(self, shape: Shape) -> set[Node]:
+    def focus_nodes(self, shape: Shape) -> dict[Node, None]:
+        """The shape's focus nodes, each once, in the order the index holds them (the
+        order of the data, and mostly of memory: checking them in a set's hash order
+        reaches all over a large heap)."""
         graph, index = self.shapes.graph, self.index
-        found: set[Node] = set(graph.objects(shape.node, SH.targetNode))
+        found = dict.fromkeys(graph.objects(shape.node, SH.targetNode))
         classes = set(graph.objects(shape.node, SH.targetClass))
         if any((shape.node, RDF.type, cls) in graph for cls in (RDFS.Class, OWL_CLASS)):
             classes.add(shape.node)
         for cls in classes:
             for sub in index.transitive_subjects(RDFS.subClassOf, cls):
-                found.update(index.subjects(RDF.type, sub))
+                found.update(zip(index.subjects(RDF.type, sub), repeat(None)))
         for prop in graph.objects(shape.node, SH.targetSubjectsOf):
-            found.update(index.out[prop])
+            found.update(zip(index.out[prop], repeat(None)))
         for prop in graph.objects(shape.node, SH.targetObjectsOf):
-            found.update(index.back[prop])
+            found.update(zip(index.back[prop], repeat(None)))
         for target in graph.objects(shape.node, SH.target):
-            found.update(self._sparql_target(target))
+            found.update(zip(self._sparql_target(target), repeat(None)))
         return found
 
-    def _sparql_target(self, target: Node) -> set[Node]:
+    def _sparql_target(self, target: Node) -> list[Node]:
         graph = self.shapes.graph
         if (target, RDF.type, SH.SPARQLTarget) not in graph:
             raise NotCoveredError("a target that is not a SPARQL target")
@@ -103,9 +107,9 @@ class Validator:
         query = f"{self.shapes.prefixes(target)}\n{select}"
         variables, rows = self.index.select(query, everything=True)
         if "this" not in variables:
-            return set()
+            return []
         column = variables.index("this")
-        return {row[column] for row in rows if row[column] is not None}
+        return [row[column] for row in rows if row[column] is not None]
 
     # shapes
     def validate(self, shape: Shape, focus: Iterable[Node]) -> tuple[set[Node], ByFocus]:
