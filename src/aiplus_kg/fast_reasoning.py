@@ -48,6 +48,7 @@ from .bulk import bulk_step, give_back_memory
 from .consistency import find_inconsistencies
 from .graphs import union_graph
 from .lean_graph import lean_graph
+from .loader import OrderedTriples
 from .namespaces import ID, OWL, RDF, RDFS, SRC, XSD, bind_prefixes
 
 __all__ = [
@@ -60,9 +61,6 @@ __all__ = [
 ]
 
 Triple = tuple[Node, Node, Node]
-OrderedTriples = dict[Triple, None]
-"""Triples as a set iterated in the order they were added (see
-:data:`aiplus_kg.loader.OrderedTriples`)."""
 
 PROJECT_NAMESPACES = (str(ID), str(SRC))
 """The subjects whose entailments both engines must agree on."""
@@ -387,8 +385,8 @@ def _fix_thing(closure: Closure, typed: set[Node]) -> None:
     inferred, given = closure.inferred, closure.given
     for triple in drop:
         del inferred[triple]
-    things = (triple for triple in ((s, _TYPE, _THING) for s in typed) if triple not in given)
-    inferred.update(zip(things, repeat(None)))
+    typings = (triple for triple in ((s, _TYPE, _THING) for s in typed) if triple not in given)
+    inferred.update(zip(typings, repeat(None)))
 
 
 class Closure(AbstractSet[Triple]):

@@ -55,9 +55,9 @@ reaches all over the heap."""
 class LoadedDataset:
     """The named graphs read from the project's files, and the file(s) each came from.
 
-    Each graph's triples are kept, in the order read, until :attr:`dataset` is first used; from
-    then on that rdflib dataset is their only copy, and changes made to it are what
-    every other accessor (:meth:`union`, :meth:`graph_triples`) sees.
+    Each graph's triples are kept, in the order read, until :attr:`dataset` is first
+    used; from then on that rdflib dataset is their only copy, and changes made to it
+    are what every other accessor (:meth:`union`, :meth:`graph_triples`) sees.
     """
 
     def __init__(
