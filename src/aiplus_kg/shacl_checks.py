@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
@@ -81,21 +81,18 @@ class Validator:
         """The shape's focus nodes, each once, in the order the index holds them (the
         order of the data, and mostly of memory: checking them in a set's hash order
         reaches all over a large heap)."""
-        graph, index = self.shapes.graph, self.index
-        found = dict.fromkeys(graph.objects(shape.node, SH.targetNode))
-        classes = set(graph.objects(shape.node, SH.targetClass))
-        if any((shape.node, RDF.type, cls) in graph for cls in (RDFS.Class, OWL_CLASS)):
-            classes.add(shape.node)
+        graph, index, node = self.shapes.graph, self.index, shape.node
+        found: list[Iterable[Node]] = [graph.objects(node, SH.targetNode)]
+        classes = set(graph.objects(node, SH.targetClass))
+        if any((node, RDF.type, cls) in graph for cls in (RDFS.Class, OWL_CLASS)):
+            classes.add(node)
         for cls in classes:
-            for sub in index.transitive_subjects(RDFS.subClassOf, cls):
-                found.update(zip(index.subjects(RDF.type, sub), repeat(None)))
-        for prop in graph.objects(shape.node, SH.targetSubjectsOf):
-            found.update(zip(index.out[prop], repeat(None)))
-        for prop in graph.objects(shape.node, SH.targetObjectsOf):
-            found.update(zip(index.back[prop], repeat(None)))
-        for target in graph.objects(shape.node, SH.target):
-            found.update(zip(self._sparql_target(target), repeat(None)))
-        return found
+            subclasses = index.transitive_subjects(RDFS.subClassOf, cls)
+            found.extend(index.subjects(RDF.type, sub) for sub in subclasses)
+        found.extend(index.out[p] for p in graph.objects(node, SH.targetSubjectsOf))
+        found.extend(index.back[p] for p in graph.objects(node, SH.targetObjectsOf))
+        found.extend(self._sparql_target(t) for t in graph.objects(node, SH.target))
+        return dict.fromkeys(chain.from_iterable(found))
 
     def _sparql_target(self, target: Node) -> list[Node]:
         graph = self.shapes.graph
@@ -114,7 +111,7 @@ class Validator:
     # shapes
     def validate(self, shape: Shape, focus: Iterable[Node]) -> tuple[set[Node], ByFocus]:
         """The focus nodes that do not conform to ``shape``, and each one's results."""
-        focus = list(dict.fromkeys(focus))
+        focus = list(focus if isinstance(focus, dict) else dict.fromkeys(focus))
         if shape.deactivated or not focus:
             return set(), {}
         self._depth += 1
