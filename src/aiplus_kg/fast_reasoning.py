@@ -29,6 +29,14 @@ What is done to get there:
    otherwise carried through every join. Such a triple only ever yields copies of
    itself along ``owl:sameAs`` (rules eq-rep-s and eq-rep-o): they are made here, from
    the ``owl:sameAs`` links of the closure.
+7. Most graphs do not go to ``reasonable`` whole: it closes their schema part alone (a
+   few thousand triples), and :mod:`aiplus_kg.instance_rules` derives what the rules
+   give each instance triple with that closed schema, in time linear in the data
+   (:func:`_by_parts`). Where that would not be the same (``owl:sameAs``, two values of
+   a functional property, a construct whose rules join instance triples, such as
+   ``owl:someValuesFrom``), the whole graph goes to ``reasonable`` (:func:`_at_once`).
+   Reflexive ``owl:sameAs`` triples, which ``reasonable`` makes for some terms only and
+   owlrl for all, are then left out: validation drops them anyway.
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ from rdflib.term import Node
 from .bulk import bulk_step, give_back_memory
 from .consistency import find_inconsistencies
 from .graphs import union_graph
+from .instance_rules import NotSimpleError, Schema, instance_closure, split
 from .lean_graph import lean_graph
 from .loader import OrderedTriples
 from .namespaces import ID, OWL, RDF, RDFS, SRC, XSD, bind_prefixes
@@ -409,13 +418,52 @@ class Closure(AbstractSet[Triple]):
         return len(self.given) + len(self.inferred)
 
 
+def _at_once(given: Collection[Triple], extra: Iterable[Triple]) -> OrderedTriples:
+    """What ``reasonable`` infers from the ``given`` triples and owlrl's one-time
+    ``extra`` ones, none of them given, and their copies along ``owl:sameAs``."""
+    codec = _Codec()
+    encode = codec.encode
+    encoded = [(encode(s), encode(p), encode(o)) for s, p, o in given]
+    given_codes = set(encoded)
+    encoded.extend((encode(s), encode(p), encode(o)) for s, p, o in extra)
+    aside = _put_aside(encoded)
+    same_as: list[tuple[str, str]] = []
+    inferred = _reason(encoded, codec, given_codes, same_as)
+    inferred.update(_along_same_as(aside, same_as, given_codes, codec.back))
+    return inferred
+
+
+def _by_parts(given: Collection[Triple], extra: Collection[Triple]) -> OrderedTriples:
+    """The same as :func:`_at_once`, with ``reasonable`` on the schema part only and
+    the instance rules on the rest (:mod:`aiplus_kg.instance_rules`). Raises
+    :class:`~aiplus_kg.instance_rules.NotSimpleError` when that would not be the same."""
+    schema_given, instances = split(given)
+    schema_extra, instances_extra = split(extra)
+    schema_part = schema_given + schema_extra
+    codec = _Codec()
+    encode = codec.encode
+    encoded = [(encode(s), encode(p), encode(o)) for s, p, o in schema_part]
+    given_codes = set(encoded[: len(schema_given)])
+    same_as: list[tuple[str, str]] = []
+    closed = _reason(encoded, codec, given_codes, same_as)
+    if same_as:
+        raise NotSimpleError("owl:sameAs in the schema's closure")
+    schema = Schema(chain(schema_part, closed))
+    del schema_part
+    inferred: OrderedTriples = {t: None for t in closed if t not in given}
+    inferred.update((t, None) for t in instances_extra if t not in given)
+    inferred.update(instance_closure(schema, given, chain(instances, instances_extra)))
+    return inferred
+
+
 @bulk_step
 def fast_closure(given: Collection[Triple]) -> tuple[Closure, list[str]]:
     """The OWL RL closure of the ``given`` triples (a set, or better
     :data:`OrderedTriples`: each pass over them is then much faster; left as they are,
     and kept as the closure's given part) and owlrl's error messages. The inferred part
     holds what owlrl's one-time rules add (literal-subject triples included, as owlrl
-    keeps them) and what ``reasonable`` infers, none of it given."""
+    keeps them) and what the OWL RL rules infer (by parts where they can, see
+    :func:`_by_parts`), none of it given."""
     odd = {t for t in given if not isinstance(t[1], URIRef)}
     if odd:  # owlrl drops the triples whose predicate is a blank node (or a literal)
         given = {t: None for t in given if t not in odd}
@@ -423,17 +471,11 @@ def fast_closure(given: Collection[Triple]) -> tuple[Closure, list[str]]:
     # what the later steps need of the input, so that it can go before reasoning
     typed = {s for s, p, o in chain(given, extra) if p in _IS_TYPE and o in _IS_THING}
     lists = {t for t in chain(given, extra) if t[1] in _LIST_LINKS}
-    codec = _Codec()
-    encode = codec.encode
-    encoded = [(encode(s), encode(p), encode(o)) for s, p, o in given]
-    given_codes = set(encoded)
-    encoded.extend((encode(s), encode(p), encode(o)) for s, p, o in extra)
+    try:
+        inferred = _by_parts(given, extra)
+    except NotSimpleError:
+        inferred = _at_once(given, extra)
     del extra
-    aside = _put_aside(encoded)
-    same_as: list[tuple[str, str]] = []
-    inferred = _reason(encoded, codec, given_codes, same_as)
-    inferred.update(_along_same_as(aside, same_as, given_codes, codec.back))
-    del aside, given_codes
     closure = Closure(given, inferred)
     give_back_memory()  # what the reasoner used
     _fix_thing(closure, typed)
