@@ -7,6 +7,7 @@ must run on the shipped graph alone (``--sizes shipped``) and print its table.
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,26 @@ def test_script_runs_on_the_shipped_graph() -> None:
     assert any("peak memory" in line for line in lines)
     assert "> budget" in done.stdout  # owlrl does not close the shipped graph in 0.5 s
     assert not any(line.startswith("10k") for line in lines)
+
+
+def test_whole_check_worker_times_every_stage() -> None:
+    command = [sys.executable, str(BENCH / "run.py"), "--worker", "whole", "--root", str(ROOT)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.splitlines()[-1])
+    times = result["times"]
+    assert {"parse", "validate", "store", "bind parameters", "query:articles"} <= times.keys()
+    assert result["total"] == pytest.approx(sum(times.values()))
+
+
+def test_growth_is_judged_on_the_best_time_of_each_size() -> None:
+    verdict = _module("run").whole_rounds_verdict
+    rounds = [{"100k": 10.0, "1M": 130.0}, {"100k": 12.0, "1M": 110.0}]
+    line = verdict(rounds)
+    assert "10.0 s -> 110.0 s = 11.0x" in line
+    assert "each round: 13.0x, 9.2x" in line
+    assert line.endswith(", holds")
+    over = verdict([{"100k": 10.0, "1M": 121.0}])
+    assert over.endswith("12.1x (<= 12x; each round: 12.1x), does not hold")
+    failed = verdict([{"100k": 10.0, "1M": "whole worker over 2400 s"}])
+    assert failed.endswith("whole worker over 2400 s, does not hold")
