@@ -55,7 +55,7 @@ from rdflib.term import Node
 from .bulk import bulk_step, give_back_memory
 from .consistency import find_inconsistencies
 from .graphs import union_graph
-from .instance_rules import NotSimpleError, Schema, instance_closure, split
+from .instance_rules import NotSimpleError, Schema, instance_closure, reachable, split
 from .lean_graph import lean_graph
 from .loader import OrderedTriples
 from .namespaces import ID, OWL, RDF, RDFS, SRC, XSD, bind_prefixes
@@ -366,13 +366,7 @@ def _thing_classes(closure: Iterable[Triple]) -> set[Node]:
             sub[s].add(o)
         elif o in _IS_CLASS:
             found.add(s)
-    stack = list(found)
-    while stack:
-        for child in sub.get(stack.pop(), ()):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
+    return reachable(found, sub)
 
 
 def _fix_thing(closure: Closure, typed: set[Node]) -> None:

@@ -43,10 +43,11 @@ from rdflib.term import Node
 
 from .namespaces import OWL, RDF, RDFS
 
-__all__ = ["NotSimpleError", "Schema", "instance_closure", "is_schema_triple", "split"]
+__all__ = ["NotSimpleError", "Schema", "instance_closure", "is_schema_triple", "reachable", "split"]
 
 Triple = tuple[Node, Node, Node]
 _Typing = tuple[tuple[Node, ...], tuple[tuple[Node, Node], ...]]
+_Links = defaultdict[Node, set[Node]]
 
 _TYPE = RDF.type
 _IS_TYPE = frozenset({_TYPE})  # set look-ups compare hashes first: no Python-level ==
@@ -109,9 +110,10 @@ def split(triples: Iterable[Triple]) -> tuple[list[Triple], list[Triple]]:
     return schema, instances
 
 
-def _reach(start: Node, links: Mapping[Node, set[Node]]) -> set[Node]:
-    """``start`` and every node reached from it along ``links``."""
-    found, stack = {start}, [start]
+def reachable(starts: Iterable[Node], links: Mapping[Node, set[Node]]) -> set[Node]:
+    """The ``starts`` and every node reached from them along ``links``."""
+    found = set(starts)
+    stack = list(found)
     while stack:
         for nxt in links.get(stack.pop(), ()):
             if nxt not in found:
@@ -142,40 +144,41 @@ class Schema:
     """A closed schema, read for the instance rules."""
 
     def __init__(self, closed: Iterable[Triple]) -> None:
-        sub_property: defaultdict[Node, set[Node]] = defaultdict(set)
-        sub_class: defaultdict[Node, set[Node]] = defaultdict(set)
-        domain: defaultdict[Node, set[Node]] = defaultdict(set)
-        range_: defaultdict[Node, set[Node]] = defaultdict(set)
-        inverse: defaultdict[Node, set[Node]] = defaultdict(set)
+        sub_property: _Links = defaultdict(set)
+        sub_class: _Links = defaultdict(set)
+        domain: _Links = defaultdict(set)
+        range_: _Links = defaultdict(set)
+        inverse: _Links = defaultdict(set)
+        kinds: _Links = defaultdict(set)  # class -> its members, for owl:TransitiveProperty...
+        # predicate -> the table its triples go to, and whether they link both ways
+        tables: dict[Node, tuple[_Links, bool]] = {
+            RDFS.subPropertyOf: (sub_property, False),
+            OWL.equivalentProperty: (sub_property, True),
+            RDFS.subClassOf: (sub_class, False),
+            OWL.equivalentClass: (sub_class, True),
+            RDFS.domain: (domain, False),
+            RDFS.range: (range_, False),
+            OWL.inverseOf: (inverse, True),
+            _TYPE: (kinds, False),
+        }
         on_property: dict[Node, Node] = {}
         has_value: dict[Node, Node] = {}
-        kinds: defaultdict[Node, set[Node]] = defaultdict(set)
+        restriction_parts = {OWL.onProperty: on_property, OWL.hasValue: has_value}
         for s, p, o in closed:
             if p in _UNSUPPORTED:
                 raise NotSimpleError(f"the schema uses {_UNSUPPORTED[p]}")
-            if p == RDFS.subPropertyOf:
-                sub_property[s].add(o)
-            elif p == OWL.equivalentProperty:
-                sub_property[s].add(o)
-                sub_property[o].add(s)
-            elif p == RDFS.subClassOf:
-                sub_class[s].add(o)
-            elif p == OWL.equivalentClass:
-                sub_class[s].add(o)
-                sub_class[o].add(s)
-            elif p == RDFS.domain:
-                domain[s].add(o)
-            elif p == RDFS.range:
-                range_[s].add(o)
-            elif p == OWL.inverseOf:
-                inverse[s].add(o)
-                inverse[o].add(s)
-            elif p == OWL.onProperty or p == OWL.hasValue:
-                table = on_property if p == OWL.onProperty else has_value
-                if table.setdefault(s, o) != o:
-                    raise NotSimpleError(f"the restriction {s} has two values of {p}")
-            elif p == _TYPE:
-                kinds[o].add(s)
+            found = tables.get(p)
+            if found is not None:
+                table, both_ways = found
+                if p in _IS_TYPE:
+                    s, o = o, s
+                table[s].add(o)
+                if both_ways:
+                    table[o].add(s)
+                continue
+            part = restriction_parts.get(p)
+            if part is not None and part.setdefault(s, o) != o:
+                raise NotSimpleError(f"the restriction {s} has two values of {p}")
         self._sub_property, self._sub_class = sub_property, sub_class
         self._domain, self._range, self._inverse = domain, range_, inverse
         self.transitive = frozenset(kinds[OWL.TransitiveProperty])
@@ -199,7 +202,7 @@ class Schema:
         the (property, value) pairs its ``owl:hasValue`` restrictions give it."""
         found = self._classes.get(cls)
         if found is None:
-            supers = _reach(cls, self._sub_class)
+            supers = reachable((cls,), self._sub_class)
             bad = sorted(str(c) for c in supers if _is_vocabulary(c) and c not in _PLAIN_CLASSES)
             if bad:
                 raise NotSimpleError(f"{cls} is a subclass of the schema class {bad[0]}")
@@ -214,7 +217,7 @@ class Schema:
         found = self._properties.get(predicate)
         if found is not None:
             return found
-        supers = _reach(predicate, self._sub_property)
+        supers = reachable((predicate,), self._sub_property)
         bad = sorted(str(q) for q in supers if _is_vocabulary(q) and q not in _READ_BY_NO_RULE)
         if bad:
             raise NotSimpleError(f"{predicate} is a sub-property of the schema property {bad[0]}")
