@@ -162,3 +162,17 @@ def test_extending_with_literals_it_holds_needs_no_new_check(
     monkeypatch.setattr(oxstore, "_TYPED_LITERALS", "not a query")  # read it and fail
     assert ds.faithful
     assert _rows(ds, "SELECT ?s WHERE { ?s ?p 5 }") == {(ID.s,), (ID.t,)}
+
+
+def test_answers_are_the_iri_objects_stored() -> None:
+    """A query gives back the IRIs the store was filled with, the objects themselves
+    (looked up in the caller's dicts by identity), whether they went in as text or, with
+    a blank node beside them, as term objects."""
+    subject, other = URIRef("https://example.org/a"), URIRef("https://example.org/b")
+    link = URIRef("https://example.org/link")
+    store = graph_store([(subject, link, Literal("x")), (other, link, BNode())])
+    _, rows = select(store, "SELECT ?s ?p WHERE { ?s ?p ?o } ORDER BY ?s")
+    assert rows == [(subject, link), (other, link)]
+    assert rows[0][0] is subject
+    assert rows[1][0] is other
+    assert rows[0][1] is link

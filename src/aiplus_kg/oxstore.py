@@ -53,6 +53,10 @@ class Converter:
         self._to: dict[Node, Any] = {}
         self._blank_from: dict[str, BNode] = {}
         self._from: dict[Any, Node] = {}  # pyoxigraph term -> rdflib term, as converted
+        # the IRIs stored, by their text: a query gives back the very objects stored, so
+        # that looking its answers up in the caller's dicts finds them by identity (two
+        # equal but distinct rdflib IRIs are compared by a Python-level ``__eq__``)
+        self.iris: dict[str, URIRef] = {}
         self.typed: set[tuple[str, str]] = set()
         self.unfaithful = 0
 
@@ -61,7 +65,9 @@ class Converter:
         if found is not None:
             return found
         if isinstance(term, URIRef):
-            made: Any = ox.NamedNode(str(term))
+            iri = str(term)
+            made: Any = ox.NamedNode(iri)
+            self.iris[iri] = term
         elif isinstance(term, BNode):
             made = ox.BlankNode()
             self._blank_from[made.value] = term
@@ -96,7 +102,8 @@ class Converter:
 
     def _convert(self, term: Any) -> Node:
         if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
+            value = term.value
+            return self.iris.get(value) or URIRef(value)
         if isinstance(term, ox.BlankNode):
             return self._blank_from.get(term.value) or BNode(term.value)
         if isinstance(term, ox.Literal):
@@ -272,7 +279,11 @@ class _Writer:
 
     def _write(self, term: Node) -> str | None:
         if isinstance(term, URIRef):
-            return f"<{term}>" if PLAIN_IRI.fullmatch(term) else None
+            if not PLAIN_IRI.fullmatch(term):
+                return None
+            iri = str(term)
+            self.converter.iris[iri] = term
+            return f"<{iri}>"
         if not isinstance(term, Literal):
             return None
         lexical = str(term)
