@@ -49,7 +49,9 @@ class NotCoveredError(Exception):
 
 
 VIOLATION, WARNING, INFO = SH.Violation, SH.Warning, SH.Info
-ALLOWED = (WARNING, INFO)  # severities that never make a shape fail (allow_warnings)
+# severities that never make a shape fail (allow_warnings); a set, whose misses cost no
+# Python-level ``==``
+ALLOWED = frozenset({WARNING, INFO})
 
 CORE = {
     SH["class"],
