@@ -70,14 +70,19 @@ class _Index:
     """Look-ups on a set of triples, limited to what the rules read: the axioms first,
     then the uses of the properties and the members of the classes they name."""
 
-    def __init__(self, triples: Iterable[Triple], asserted: set[Triple] | None = None) -> None:
+    def __init__(
+        self,
+        triples: Iterable[Triple],
+        asserted: set[Triple] | None = None,
+        axioms: Iterable[Triple] | None = None,
+    ) -> None:
         self.triples: AbstractSet[Triple] = (
             triples if isinstance(triples, AbstractSet) else set(triples)
         )
         self.asserted = asserted or set()
         self.by_predicate: defaultdict[Node, list[tuple[Node, Node]]] = defaultdict(list)
         self.members: defaultdict[Node, set[Node]] = defaultdict(set)
-        for s, p, o in self.triples:
+        for s, p, o in self.triples if axioms is None else axioms:
             if p in _SCHEMA_PREDICATES:
                 self.by_predicate[p].append((s, o))
             elif p in _IS_TYPE and o in _SCHEMA_TYPES:
@@ -257,11 +262,16 @@ def _classes(ix: _Index) -> Iterable[str]:
 
 
 def find_inconsistencies(
-    closure: Iterable[Triple], asserted: set[Triple] | None = None
+    closure: Iterable[Triple],
+    asserted: set[Triple] | None = None,
+    axioms: Iterable[Triple] | None = None,
 ) -> list[str]:
     """owlrl's error messages for the clashes in ``closure`` (an OWL RL closure of the
-    ``asserted`` triples), sorted and without repeats."""
-    ix = _Index(closure, asserted)
+    ``asserted`` triples), sorted and without repeats. ``axioms``, when given, holds
+    every triple of the closure whose predicate is an OWL or RDF term the rules read,
+    or that types a resource by an OWL class (the schema part of a closure made by
+    parts): they are looked for there, instead of in a pass over the closure."""
+    ix = _Index(closure, asserted, axioms)
     found: set[str] = set()
     for rule in (_equality, _properties, _classes):
         found.update(rule(ix))

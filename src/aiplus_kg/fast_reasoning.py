@@ -427,10 +427,14 @@ def _at_once(given: Collection[Triple], extra: Iterable[Triple]) -> OrderedTripl
     return inferred
 
 
-def _by_parts(given: Collection[Triple], extra: Collection[Triple]) -> OrderedTriples:
+def _by_parts(
+    given: Collection[Triple], extra: Collection[Triple]
+) -> tuple[OrderedTriples, list[Triple]]:
     """The same as :func:`_at_once`, with ``reasonable`` on the schema part only and
-    the instance rules on the rest (:mod:`aiplus_kg.instance_rules`). Raises
-    :class:`~aiplus_kg.instance_rules.NotSimpleError` when that would not be the same."""
+    the instance rules on the rest (:mod:`aiplus_kg.instance_rules`), and the closed
+    schema part (none of the instance triples and of what they give is a schema
+    triple). Raises :class:`~aiplus_kg.instance_rules.NotSimpleError` when that would
+    not be the same."""
     schema_given, instances = split(given)
     schema_extra, instances_extra = split(extra)
     schema_part = schema_given + schema_extra
@@ -442,12 +446,12 @@ def _by_parts(given: Collection[Triple], extra: Collection[Triple]) -> OrderedTr
     closed = _reason(encoded, codec, given_codes, same_as)
     if same_as:
         raise NotSimpleError("owl:sameAs in the schema's closure")
-    schema = Schema(chain(schema_part, closed))
-    del schema_part
+    schema_part.extend(closed)
+    schema = Schema(schema_part)
     inferred: OrderedTriples = {t: None for t in closed if t not in given}
     inferred.update((t, None) for t in instances_extra if t not in given)
     inferred.update(instance_closure(schema, given, chain(instances, instances_extra)))
-    return inferred
+    return inferred, schema_part
 
 
 @bulk_step
@@ -465,15 +469,16 @@ def fast_closure(given: Collection[Triple]) -> tuple[Closure, list[str]]:
     # what the later steps need of the input, so that it can go before reasoning
     typed = {s for s, p, o in chain(given, extra) if p in _IS_TYPE and o in _IS_THING}
     lists = {t for t in chain(given, extra) if t[1] in _LIST_LINKS}
+    axioms: list[Triple] | None = None  # the schema part of a closure by parts
     try:
-        inferred = _by_parts(given, extra)
+        inferred, axioms = _by_parts(given, extra)
     except NotSimpleError:
         inferred = _at_once(given, extra)
     del extra
     closure = Closure(given, inferred)
     give_back_memory()  # what the reasoner used
     _fix_thing(closure, typed)
-    errors.extend(find_inconsistencies(closure, lists))
+    errors.extend(find_inconsistencies(closure, lists, axioms))
     return closure, sorted(set(errors))
 
 
