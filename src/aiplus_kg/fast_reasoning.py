@@ -497,8 +497,8 @@ def fast_closure_with_errors(
     graph: Graph | Iterable[Triple], *, clean: bool = False
 ) -> tuple[Graph, list[str]]:
     """The OWL RL closure of ``graph`` (a graph, a dataset whose union is used, or
-    triples) and
-    owlrl's error messages, computed with ``reasonable``; ``graph`` is left untouched.
+    triples) and owlrl's error messages, computed as :func:`fast_closure` computes
+    them; ``graph`` is left untouched.
 
     Like owlrl's closure, the result holds literal-subject triples (the types of
     literals), unless ``clean``; unlike it, no reflexive ``owl:sameAs``, which
