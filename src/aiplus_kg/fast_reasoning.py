@@ -54,8 +54,8 @@ from rdflib.term import Node
 
 from .bulk import bulk_step, give_back_memory
 from .consistency import find_inconsistencies
-from .graphs import union_graph
-from .instance_rules import NotSimpleError, Schema, instance_closure, reachable, split
+from .graphs import reachable, union_graph
+from .instance_rules import NotSimpleError, Schema, instance_closure, split
 from .lean_graph import lean_graph
 from .loader import OrderedTriples
 from .namespaces import ID, OWL, RDF, RDFS, SRC, XSD, bind_prefixes

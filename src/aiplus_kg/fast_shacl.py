@@ -35,6 +35,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .graphs import reachable
 from .namespaces import RDF, RDFS, SH, XSD
 
 __all__ = ["NotCoveredError", "Result", "validate_fast"]
@@ -212,24 +213,13 @@ class Index:
 
     def transitive_subjects(self, predicate: Node, obj: Node) -> set[Node]:
         """``obj`` and what reaches it through ``predicate`` (``^predicate*``)."""
-        found, stack = {obj}, [obj]
-        while stack:
-            for subject in self.subjects(predicate, stack.pop()):
-                if subject not in found:
-                    found.add(subject)
-                    stack.append(subject)
-        return found
+        return reachable((obj,), self.back[predicate])
 
     def superclasses(self, cls: Node) -> set[Node]:
         """``cls`` and its superclasses (``rdfs:subClassOf*``), computed once."""
         found = self._superclasses.get(cls)
         if found is None:
-            found, stack = {cls}, [cls]
-            while stack:
-                for obj in self.objects(stack.pop(), RDFS.subClassOf):
-                    if obj not in found:
-                        found.add(obj)
-                        stack.append(obj)
+            found = reachable((cls,), self.out[RDFS.subClassOf])
             self._superclasses[cls] = found
         return found
 

@@ -1,6 +1,9 @@
-"""Small read-only views over a dataset: the union, named graphs, labels, display names."""
+"""Small read-only views over a dataset: the union, named graphs, labels, display names,
+and the nodes reached along links."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -24,6 +27,7 @@ __all__ = [
     "graph_sort_key",
     "label",
     "named_graphs",
+    "reachable",
     "term_text",
     "union_graph",
 ]
@@ -115,3 +119,15 @@ def display(graph: Graph, node: Node, lang: str = "en") -> str:
     if name is None:
         return term_text(node)
     return f"{name} ({term_text(node)})"
+
+
+def reachable(starts: Iterable[Node], links: Mapping[Node, set[Node]]) -> set[Node]:
+    """The ``starts`` and every node reached from them along ``links``."""
+    found = set(starts)
+    stack = list(found)
+    while stack:
+        for nxt in links.get(stack.pop(), ()):
+            if nxt not in found:
+                found.add(nxt)
+                stack.append(nxt)
+    return found

@@ -41,9 +41,10 @@ from collections.abc import Collection, Iterable, Mapping
 from rdflib import URIRef
 from rdflib.term import Node
 
+from .graphs import reachable
 from .namespaces import OWL, RDF, RDFS
 
-__all__ = ["NotSimpleError", "Schema", "instance_closure", "is_schema_triple", "reachable", "split"]
+__all__ = ["NotSimpleError", "Schema", "instance_closure", "is_schema_triple", "split"]
 
 Triple = tuple[Node, Node, Node]
 _Typing = tuple[tuple[Node, ...], tuple[tuple[Node, Node], ...]]
@@ -110,22 +111,18 @@ def split(triples: Iterable[Triple]) -> tuple[list[Triple], list[Triple]]:
     return schema, instances
 
 
-def reachable(starts: Iterable[Node], links: Mapping[Node, set[Node]]) -> set[Node]:
-    """The ``starts`` and every node reached from them along ``links``."""
-    found = set(starts)
-    stack = list(found)
-    while stack:
-        for nxt in links.get(stack.pop(), ()):
-            if nxt not in found:
-                found.add(nxt)
-                stack.append(nxt)
-    return found
-
-
 class _Property:
     """What one instance triple with this predicate derives (see :meth:`Schema.rule`)."""
 
-    __slots__ = ("inverses", "object_types", "subject_types", "supers", "symmetric", "values")
+    __slots__ = (
+        "inverses",
+        "object_types",
+        "subject_types",
+        "supers",
+        "symmetric",
+        "values",
+        "watched",
+    )
 
     def __init__(
         self,
@@ -135,9 +132,11 @@ class _Property:
         inverses: tuple[Node, ...],
         symmetric: tuple[Node, ...],
         values: dict[Node, tuple[Node, ...]],
+        watched: tuple[Node, ...],
     ) -> None:
         self.supers, self.subject_types, self.object_types = supers, subject_types, object_types
         self.inverses, self.symmetric, self.values = inverses, symmetric, values
+        self.watched = watched  # the transitive and (inverse-)functional ones among them
 
 
 class Schema:
@@ -185,6 +184,7 @@ class Schema:
         self.functional = frozenset(kinds[OWL.FunctionalProperty])
         self.inverse_functional = frozenset(kinds[OWL.InverseFunctionalProperty])
         self._symmetric = kinds[OWL.SymmetricProperty]
+        self.watched = self.transitive | self.functional | self.inverse_functional
         # restriction -> (property, value), and (property, value) -> restrictions
         self._restriction = {
             r: (on_property[r], v) for r, v in has_value.items() if r in on_property
@@ -249,6 +249,7 @@ class Schema:
             tuple(inverses),
             tuple(q for q in supers if q in self._symmetric),
             {v: tuple(rs) for v, rs in values.items()},
+            tuple(q for q in supers if q in self.watched),
         )
         return found
 
@@ -264,7 +265,6 @@ def instance_closure(
     todo: list[Triple] = []
     edges: defaultdict[Node, list[tuple[Node, Node]]] = defaultdict(list)
     transitive = schema.transitive
-    watched = transitive | schema.functional | schema.inverse_functional
     rule, typing = schema.rule, schema.typing
 
     def new(triple: Triple) -> bool:
@@ -307,10 +307,8 @@ def instance_closure(
             for r in found.values.get(o, ()):
                 if new((s, _TYPE, r)):
                     todo.append((s, _TYPE, r))
-        if watched:
-            for q in (p, *found.supers):
-                if q in watched:
-                    edges[q].append((s, o))
+        for q in found.watched:
+            edges[q].append((s, o))
 
     for s, p, o in triples:
         derive(s, p, o)
