@@ -141,27 +141,103 @@ def test_a_dump_reads_back_as_the_same_store() -> None:
     assert _rows(back, blank) == _rows(ds, blank) == {(URIRef("urn:x:one"), ID.b)}
 
 
+LAYER = URIRef("urn:x:layer")
+
+
+def test_a_layer_is_read_with_its_base() -> None:
+    """A layered dataset's queries read the base's default graph and the layer's named
+    graph, one store; the base's queries still read its default graph alone."""
+    base = graph_store([(ID.s, ID.p, ID.o), (ID.s, ID.q, Literal("x"))])
+    layer = oxstore.layered_store(base, [(ID.o, ID.p, ID.s), (ID.s, ID.r, BNode())], LAYER)
+    assert layer.store is base.store
+    query = "SELECT ?s ?p WHERE { ?s ?p ?o }"
+    assert _rows(base, query) == {(ID.s, ID.p), (ID.s, ID.q)}
+    assert _rows(layer, query) == {(ID.s, ID.p), (ID.s, ID.q), (ID.o, ID.p), (ID.s, ID.r)}
+    assert _rows(layer, "SELECT ?o WHERE { ?s <urn:x:none> ?o }") == set()
+    graphs = {str(q.graph_name) for q in base.store}
+    assert graphs == {"DEFAULT", f"<{LAYER}>"}
+    assert len(base.store) == 4  # the layer's triples in its graph only
+
+
 @pytest.mark.parametrize("value", CHANGING_LITERALS, ids=repr)
-def test_extending_with_a_literal_that_would_change(value: Literal) -> None:
-    """A store found faithful is checked again when new literals come in."""
-    ds = graph_store([(ID.s, ID.p, Literal("0.5", datatype=XSD.decimal))])
-    assert ds.faithful
-    oxstore.extend_store(ds, [(ID.t, ID.p, value)])
-    assert not ds.faithful
+def test_a_layer_with_a_literal_that_would_change(value: Literal) -> None:
+    """A layer bringing a literal the store would change is not faithful; its base,
+    which does not read it, still is."""
+    base = graph_store([(ID.s, ID.p, Literal("0.5", datatype=XSD.decimal))])
+    layer = oxstore.layered_store(base, [(ID.t, ID.p, value)], LAYER)
+    assert not layer.faithful
+    assert base.faithful
 
 
-def test_extending_with_literals_it_holds_needs_no_new_check(
+def test_a_layer_with_the_base_literals_needs_no_new_check(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Triples whose typed literals the store already holds leave it faithful without
-    reading its literals again (a million-triple read for a closure's types)."""
+    """A layer whose typed literals the base already holds is as faithful as the base,
+    without reading its literals again (a million-triple read for a closure's types)."""
     five = Literal("5", datatype=XSD.integer)
-    ds = graph_store([(ID.s, ID.p, five)])
-    assert ds.faithful
-    oxstore.extend_store(ds, [(ID.t, ID.p, five), (ID.t, ID.q, ID.s), (ID.t, ID.r, Literal("x"))])
+    base = graph_store([(ID.s, ID.p, five)])
+    layer = oxstore.layered_store(
+        base, [(ID.t, ID.p, five), (ID.t, ID.q, ID.s), (ID.t, ID.r, Literal("x"))], LAYER
+    )
+    assert base.faithful
     monkeypatch.setattr(oxstore, "_TYPED_LITERALS", "not a query")  # read it and fail
-    assert ds.faithful
-    assert _rows(ds, "SELECT ?s WHERE { ?s ?p 5 }") == {(ID.s,), (ID.t,)}
+    assert layer.faithful
+    assert _rows(layer, "SELECT ?s WHERE { ?s ?p 5 }") == {(ID.s,), (ID.t,)}
+
+
+def test_a_layer_of_an_unfaithful_base_is_unfaithful() -> None:
+    base = graph_store([(ID.s, ID.p, Literal("0.50", datatype=XSD.decimal))])
+    layer = oxstore.layered_store(base, [(ID.t, ID.q, ID.s)], LAYER)
+    assert not layer.faithful
+
+
+# --- loading in the background -------------------------------------------------------
+
+
+class _SlowStore:
+    """Stands for a pyoxigraph store: records the N-Quads it is given, slowly, or fails."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.loaded: list[str] = []
+
+    def bulk_load(self, chunk: str, **_: object) -> None:
+        import time
+
+        time.sleep(0.05)
+        if self.fail:
+            raise ValueError("cannot read that")
+        self.loaded.append(chunk)
+
+
+def test_a_background_load_is_waited_for() -> None:
+    store = _SlowStore()
+    ds = oxstore.OxDataset(store, oxstore.Converter())
+    oxstore._fill(ds, [(ID.s, ID.p, ID.o, None)], background=True)
+    oxstore._fill(ds, [(ID.s, ID.q, ID.o, None)], background=True)
+    assert ds.store is store
+    assert store.loaded == [f"<{ID.s}> <{ID.p}> <{ID.o}> .\n", f"<{ID.s}> <{ID.q}> <{ID.o}> .\n"]
+    assert not ds._loading
+
+
+def test_a_failed_background_load_fails_whoever_reads_the_store() -> None:
+    """An error in the loading thread is raised where the store is read, each time;
+    the loads begun after it fail with it."""
+    ds = oxstore.OxDataset(_SlowStore(fail=True), oxstore.Converter())
+    oxstore._fill(ds, [(ID.s, ID.p, ID.o, None)], background=True)
+    layer = oxstore.layered_store(ds, [(ID.s, ID.q, ID.o)], LAYER, background=True)
+    for reader in (ds, ds, layer):
+        with pytest.raises(ValueError, match="cannot read that"):
+            reader.store  # noqa: B018
+
+
+def test_a_background_store_holds_what_a_plain_one_does() -> None:
+    triples = [(ID.s, ID.p, value) for value in AWKWARD_LITERALS] + [(ID.s, ID.q, BNode())]
+    waited = graph_store(triples, background=True)
+    plain = graph_store(triples)
+    assert len(waited.store) == len(plain.store)
+    query = "SELECT ?p ?o WHERE { ?s ?p ?o }"
+    assert _rows(waited, query) == _rows(plain, query)
 
 
 def test_answers_are_the_iri_objects_stored() -> None:

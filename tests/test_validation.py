@@ -113,27 +113,63 @@ def _pass_triples() -> tuple[set[tuple[Node, Node, Node]], set[tuple[Node, Node,
     return asserted, asserted | {(ID.a, RDF.type, ID.Thing), (ID.b, ID.q, Literal(2))}
 
 
-def test_closure_pass_extends_the_asserted_pass_store() -> None:
-    from aiplus_kg.oxstore import graph_store
-    from aiplus_kg.validation import _PassStores
+def _store_triples(ds: object) -> set[tuple[Node, ...]]:
+    from aiplus_kg.oxstore import select
+
+    answer = select(ds, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")  # type: ignore[arg-type]
+    assert not isinstance(answer, bool)
+    rows = answer[1]
+    assert len(rows) == len(set(rows)), "a triple found twice"
+    return set(rows)  # type: ignore[arg-type]
+
+
+def test_the_passes_read_one_store_the_closure_with_its_inferred_graph() -> None:
+    """The asserted pass's queries read the asserted triples, the closure's read those
+    and the inferred ones, each once: one store, the inferred triples in a named graph."""
+    from aiplus_kg.validation import INFERRED_GRAPH, _fast_passes
+
+    loaded = load(ROOT)
+    asserted, data, _, asserted_ox, closure_ox = _fast_passes(loaded)
+    assert closure_ox.store is asserted_ox.store
+    assert _store_triples(asserted_ox) == set(loaded.union()) == set(asserted.triples)
+    assert _store_triples(closure_ox) == set(data.triples)
+    assert len(data.triples) > len(asserted.triples)
+    assert asserted_ox.faithful
+    assert closure_ox.faithful
+    stored = {q.triple for q in closure_ox.store.quads_for_pattern(None, None, None, None)}
+    assert len(stored) == len(closure_ox.store) == len(data.triples)  # none in both
+    named = {g.value for g in closure_ox.store.named_graphs()}
+    assert named == {str(INFERRED_GRAPH)}
+
+
+def test_the_asserted_pass_store_leaves_out_what_the_closure_drops() -> None:
+    """A triple whose predicate is a blank node, which the closure drops as owlrl
+    does, is in neither pass's data nor store."""
+    from rdflib import BNode
+
+    from aiplus_kg.validation import _fast_passes
+
+    odd = (ID.a, BNode(), ID.b)
+
+    class Loaded:
+        def union(self) -> set[tuple[Node, Node, Node]]:
+            return {*_pass_triples()[0], odd}
+
+    asserted, data, _, asserted_ox, closure_ox = _fast_passes(Loaded())  # type: ignore[arg-type]
+    assert set(asserted.triples) == _pass_triples()[0] == _store_triples(asserted_ox)
+    assert odd not in data.triples
+    assert _store_triples(closure_ox) == set(data.triples)
+
+
+def test_the_closure_pass_store_checks_the_new_literals() -> None:
+    from aiplus_kg.oxstore import graph_store, layered_store
 
     asserted, closure = _pass_triples()
-    stores = _PassStores(list(closure - asserted))
-    first = stores.asserted(list(asserted))
-    second = stores.closure(list(closure))
-    assert second is first
-    assert set(second.store) == set(graph_store(closure).store)
-    assert second.faithful
-
-
-def test_closure_pass_store_built_afresh_without_an_asserted_store() -> None:
-    from aiplus_kg.oxstore import graph_store
-    from aiplus_kg.validation import _PassStores
-
-    asserted, closure = _pass_triples()
-    stores = _PassStores(list(closure - asserted))
-    second = stores.closure(list(closure))
-    assert set(second.store) == set(graph_store(closure).store)
+    closure.add((ID.b, ID.r, Literal("0.50", datatype=XSD.decimal)))  # stored as 0.5
+    base = graph_store(list(asserted), background=True)
+    layer = layered_store(base, closure - asserted, URIRef("urn:x:inferred"), background=True)
+    assert not layer.faithful
+    assert base.faithful
 
 
 def test_fast_closure_parts() -> None:
@@ -166,16 +202,6 @@ def test_fast_closure_drops_blank_node_predicates_as_owlrl_does() -> None:
     assert (ID.a, ID.p, ID.b) in closure
 
 
-def test_closure_pass_store_checks_the_new_literals() -> None:
-    from aiplus_kg.validation import _PassStores
-
-    asserted, closure = _pass_triples()
-    closure.add((ID.b, ID.r, Literal("0.50", datatype=XSD.decimal)))  # stored as 0.5
-    stores = _PassStores(list(closure - asserted))
-    assert stores.asserted(list(asserted)).faithful
-    assert not stores.closure(list(closure)).faithful
-
-
 def test_the_fast_validator_checks_focus_nodes_in_the_data_order() -> None:
     """Focus nodes are checked, and their results listed, in the order the triples
     came: in a set's hash order every check would reach all over a large heap."""
@@ -191,3 +217,44 @@ def test_the_fast_validator_checks_focus_nodes_in_the_data_order() -> None:
     nodes = [ID[f"e{i}"] for i in range(60)]
     results, _ = validate_fast([(n, RDF.type, URIRef("urn:x:C")) for n in nodes], shapes)
     assert [r.focus for r in results] == nodes
+
+
+def test_the_fast_validator_runs_sparql_last_and_lists_results_in_shape_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Shapes that need the store (a SPARQL target, or a SPARQL constraint in a shape
+    they reach) are checked after the others, which run while the store may still be
+    loading; the results are listed in the shapes' order all the same."""
+    from aiplus_kg import shacl_checks
+    from aiplus_kg.fast_shacl import validate_fast
+
+    shapes = Graph().parse(
+        data="""PREFIX sh: <http://www.w3.org/ns/shacl#>
+        PREFIX ex: <urn:x:>
+        ex:A a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ;
+            sh:select "SELECT ?this WHERE { ?this a <urn:x:C> }" ] ;
+            sh:property [ sh:path ex:p ; sh:minCount 1 ] .
+        ex:B a sh:NodeShape ; sh:targetClass ex:C ; sh:node ex:N .
+        ex:N a sh:NodeShape ; sh:sparql [
+            sh:select "SELECT $this WHERE { $this a <urn:x:C> }" ] .
+        ex:D a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ex:q ; sh:minCount 1 ] .""",
+        format="turtle",
+    )
+    order: list[Node] = []
+    checked = shacl_checks.Validator.validate
+
+    def validate(self: shacl_checks.Validator, shape: object, focus: object) -> object:
+        if not self._depth:
+            order.append(shape.node)  # type: ignore[attr-defined]
+        return checked(self, shape, focus)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(shacl_checks.Validator, "validate", validate)
+    x = URIRef("urn:x:")
+    results, _ = validate_fast([(ID.e, RDF.type, x + "C")], shapes)
+    assert order == [x + "D", x + "A", x + "B"]
+    assert [(r.component, r.path) for r in results] == [
+        ("MinCountConstraintComponent", x + "p"),
+        ("NodeConstraintComponent", None),
+        ("MinCountConstraintComponent", x + "q"),
+    ]

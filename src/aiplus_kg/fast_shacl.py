@@ -394,23 +394,34 @@ def validate_fast(
     pySHACL must do it instead."""
     shapes = Shapes(shapes_graph)
     targeted = [s for s in shapes.targeted() if not s.deactivated]
+    asks = {shape.node: _asks_sparql(shape, _load_reachable(shapes, shape)) for shape in targeted}
     for shape in list(shapes._shapes.values()):
         _load_reachable(shapes, shape)
     from .shacl_checks import Validator
 
     index = Index(triples, shapes.forward, shapes.backward, make_store)
     validator = Validator(shapes, index)
-    results: list[Result] = []
-    for shape in targeted:
-        for found in validator.validate(shape, validator.focus_nodes(shape))[1].values():
-            results.extend(found)
+    found: dict[Node, list[Result]] = {}
+    # the shapes that run no SPARQL first: the store may still be loading (in the
+    # background, see aiplus_kg.oxstore._fill); the results keep the shapes' order
+    for shape in sorted(targeted, key=lambda shape: asks[shape.node]):
+        by_focus = validator.validate(shape, validator.focus_nodes(shape))[1]
+        found[shape.node] = [result for results in by_focus.values() for result in results]
+    results = [result for shape in targeted for result in found[shape.node]]
     return results, report_graph(results, shapes_graph)
 
 
-def _load_reachable(shapes: Shapes, shape: Shape) -> None:
+def _asks_sparql(shape: Shape, reached: list[Shape]) -> bool:
+    """Whether checking ``shape`` (which reaches the shapes ``reached``) runs SPARQL."""
+    return (shape.node, SH.target, None) in shape.shapes.graph or any(
+        SH.sparql in other.params for other in reached
+    )
+
+
+def _load_reachable(shapes: Shapes, shape: Shape) -> list[Shape]:
     """Build every shape reachable from ``shape`` now, so that the index knows all the
-    predicates it will be asked about."""
-    stack, seen = [shape], {shape.node}
+    predicates it will be asked about; ``shape`` and those shapes."""
+    stack, seen, reached = [shape], {shape.node}, [shape]
     while stack:
         current = stack.pop()
         nested: list[Node] = []
@@ -422,7 +433,10 @@ def _load_reachable(shapes: Shapes, shape: Shape) -> None:
         for node in nested:
             if node not in seen:
                 seen.add(node)
-                stack.append(shapes.shape(node))
+                found = shapes.shape(node)
+                stack.append(found)
+                reached.append(found)
+    return reached
 
 
 def report_graph(results: list[Result], shapes_graph: Graph) -> Graph:

@@ -15,7 +15,9 @@ callers fall back to rdflib when one does not, so that no answer changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
 from typing import Any
 
 import pyoxigraph as ox
@@ -31,9 +33,9 @@ __all__ = [
     "GraphView",
     "OxDataset",
     "dataset_store",
-    "extend_store",
     "graph_store",
     "graphs_store",
+    "layered_store",
     "load_store",
     "select",
 ]
@@ -59,6 +61,13 @@ class Converter:
         self.iris: dict[str, URIRef] = {}
         self.typed: set[tuple[str, str]] = set()
         self.unfaithful = 0
+
+    def copy(self) -> Converter:
+        """A converter that knows what this one knows, and goes on alone."""
+        made = Converter()
+        made._to, made._blank_from, made._from = dict(self._to), dict(self._blank_from), {}
+        made.iris, made.typed, made.unfaithful = dict(self.iris), set(self.typed), self.unfaithful
+        return made
 
     def to_ox(self, term: Node) -> Any:
         found = self._to.get(term)
@@ -121,28 +130,54 @@ SELECT DISTINCT ?o WHERE {{
     ?s ?p ?o
     FILTER(isLiteral(?o) && LANG(?o) = "" && DATATYPE(?o) != <{_XSD_STRING}>)
 }}"""
-"""The typed literals of the default graph (which holds every triple of the store)."""
+"""The typed literals of the graphs a dataset reads (its store's default graph, which
+holds every triple of the store, and its layers)."""
 
 
 class OxDataset:
-    """A pyoxigraph store and the converter that filled it."""
+    """A pyoxigraph store and the converter that filled it. Its queries read the
+    store's default graph, and with it the named graphs of ``layers`` (see
+    :func:`layered_store`).
 
-    def __init__(self, store: Any, converter: Converter) -> None:
-        self.store = store
+    A store may still be loading in the background (see :func:`_fill`): :attr:`store`
+    waits for it, and raises what went wrong there.
+    """
+
+    def __init__(self, store: Any, converter: Converter, layers: tuple[Any, ...] = ()) -> None:
+        self._store = store
         self.converter = converter
+        self.layers = layers
         self._faithful: bool | None = None
+        self._as_faithful_as: OxDataset | None = None
+        # the loads still running, oldest first; shared by the datasets over one store
+        self._loading: list[Future[None]] = []
+
+    @property
+    def store(self) -> Any:
+        """The pyoxigraph store, every load begun on it done."""
+        while self._loading:
+            self._loading[0].result()
+            self._loading.pop(0)
+        return self._store
+
+    def query(self, text: str, **options: Any) -> Any:
+        """Run ``text`` with pyoxigraph's ``options``, on the graphs this dataset reads."""
+        if self.layers:
+            options["default_graph"] = [ox.DefaultGraph(), *self.layers]
+        return self.store.query(text, **options)
 
     @property
     def faithful(self) -> bool:
         """Whether every literal is stored exactly as rdflib holds it, so that queries
         see the same terms on both engines."""
+        if self._faithful is None and self._as_faithful_as is not None:
+            self._faithful = self._as_faithful_as.faithful
         if self._faithful is None:
             if self.converter.unfaithful:
                 self._faithful = False
             else:
                 stored = {
-                    (row[0].value, row[0].datatype.value)
-                    for row in self.store.query(_TYPED_LITERALS)
+                    (row[0].value, row[0].datatype.value) for row in self.query(_TYPED_LITERALS)
                 }
                 self._faithful = stored == self.converter.typed
         return self._faithful
@@ -163,9 +198,12 @@ class OxDataset:
         return b"".join(lines) + b"".join(named)
 
 
-def graph_store(triples: Iterable[tuple[Node, Node, Node]]) -> OxDataset:
-    """A store whose default graph holds ``triples`` (a graph, or any triples)."""
-    return _quads_store((s, p, o, None) for s, p, o in triples)
+def graph_store(
+    triples: Iterable[tuple[Node, Node, Node]], *, background: bool = False
+) -> OxDataset:
+    """A store whose default graph holds ``triples`` (a graph, or any triples); with
+    ``background``, still loading when it is given back (see :func:`_fill`)."""
+    return _quads_store(((s, p, o, None) for s, p, o in triples), background)
 
 
 def dataset_store(dataset: Dataset) -> OxDataset:
@@ -190,27 +228,50 @@ _CHUNK = 200_000
 """N-Quads lines handed to pyoxigraph's parser at a time."""
 
 
-def _quads_store(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> OxDataset:
+def _quads_store(
+    quads: Iterable[tuple[Node, Node, Node, Node | None]], background: bool = False
+) -> OxDataset:
     """A store holding each quad in the default graph, and in its named graph if it has
     one (``None``: the default graph only)."""
     ds = OxDataset(ox.Store(), Converter())
-    _fill(ds, quads)
+    _fill(ds, quads, background=background)
     return ds
 
 
-def extend_store(ds: OxDataset, triples: Iterable[tuple[Node, Node, Node]]) -> None:
-    """Add ``triples`` to the default graph of ``ds`` (made by :func:`graph_store`)."""
-    converter = ds.converter
+def layered_store(
+    base: OxDataset,
+    triples: Iterable[tuple[Node, Node, Node]],
+    name: URIRef,
+    *,
+    background: bool = False,
+) -> OxDataset:
+    """A dataset over the store of ``base`` whose queries read ``base``'s graphs and,
+    with them, a named graph ``name`` holding ``triples``: a closure's inferred triples
+    beside the given ones, say, without a second copy of those. ``base`` itself still
+    reads its own graphs only.
+
+    ``triples`` must not be in ``base``'s graphs: Oxigraph finds a triple once for each
+    graph read that holds it. With ``background``, see :func:`_fill`."""
+    layer = OxDataset(base._store, base.converter.copy(), (*base.layers, ox.NamedNode(name)))
+    layer._loading = base._loading  # one store: whoever reads it waits for every load
+    converter = layer.converter
     before = (len(converter.typed), converter.unfaithful)
-    _fill(ds, ((s, p, o, None) for s, p, o in triples))
-    if (len(converter.typed), converter.unfaithful) != before:
-        ds._faithful = None  # new typed literals: checked again
-    # else every typed literal added is one the store held, and holds as it held it
+    _fill(layer, ((s, p, o, name) for s, p, o in triples), union=False, background=background)
+    if (len(converter.typed), converter.unfaithful) == before:
+        # every typed literal of the layer is one ``base`` holds, as it holds it
+        layer._as_faithful_as = base
+    return layer
 
 
-def _fill(ds: OxDataset, quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> None:
-    """Add each quad to the default graph of ``ds``, and to its named graph if it has
-    one (``None``: the default graph only).
+def _fill(
+    ds: OxDataset,
+    quads: Iterable[tuple[Node, Node, Node, Node | None]],
+    *,
+    union: bool = True,
+    background: bool = False,
+) -> None:
+    """Add each quad to its named graph in the store of ``ds`` and, with ``union``, to
+    the default graph too (``None`` for a name: the default graph only).
 
     Most quads go to pyoxigraph as N-Quads text, which its parser reads several times
     faster than Python builds its term objects (each term is written once); quads with a
@@ -221,8 +282,13 @@ def _fill(ds: OxDataset, quads: Iterable[tuple[Node, Node, Node, Node | None]]) 
     faster from a store filled in that order than from one filled in the loader's hash
     order (up to several times on the saved queries at a million triples; the order
     changes no answer).
+
+    With ``background``, the text is written here and Oxigraph reads it in a thread of
+    its own, which does not hold Python's lock: the caller goes on with other work
+    meanwhile (on another core), and :attr:`OxDataset.store` waits for the load.
+    Loads on one store run one after the other, in the order they were begun.
     """
-    store, converter = ds.store, ds.converter
+    converter = ds.converter
     writer = _Writer(converter)
     known, text = writer.memo.get, writer.text
     to = converter.to_ox
@@ -235,22 +301,56 @@ def _fill(ds: OxDataset, quads: Iterable[tuple[Node, Node, Node, Node | None]]) 
         g = "" if name is None else known(name) or text(name)
         if a is None or b is None or c is None or g is None:
             quad_s, quad_p, quad_o = to(s), to(p), to(o)
-            objects.append(ox.Quad(quad_s, quad_p, quad_o, default))
+            if union or name is None:
+                objects.append(ox.Quad(quad_s, quad_p, quad_o, default))
             if name is not None:
                 objects.append(ox.Quad(quad_s, quad_p, quad_o, to(name)))
             continue
         triple = f"{a} {b} {c}"
-        plain.append(f"{triple} .\n")
+        if union or not g:
+            plain.append(f"{triple} .\n")
         if g:
             named.append(f"{triple} {g} .\n")
-    for lines in (plain, named):
-        lines.sort()
-        for start in range(0, len(lines), _CHUNK):
-            chunk = "".join(lines[start : start + _CHUNK])
-            store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)
-        lines.clear()
-    if objects:
-        store.bulk_extend(objects)
+    plain.sort()
+    named.sort()
+    load = _loader(ds._store, plain, named, objects)
+    if not background:
+        ds.store  # noqa: B018 -- the loads begun before this one come first
+        load()
+        return
+    earlier = list(ds._loading)
+    done: Future[None] = Future()
+
+    def run() -> None:
+        try:
+            for before in earlier:
+                before.result()
+            load()
+        except BaseException as exc:  # handed to the thread that reads the store
+            done.set_exception(exc)
+        else:
+            done.set_result(None)
+
+    ds._loading.append(done)
+    threading.Thread(target=run, name="aiplus-store-load").start()
+
+
+def _loader(
+    store: Any, plain: list[str], named: list[str], objects: list[Any]
+) -> Callable[[], None]:
+    """What loads the lines and quads :func:`_fill` made into ``store``."""
+
+    def load() -> None:
+        for lines in (plain, named):
+            for start in range(0, len(lines), _CHUNK):
+                chunk = "".join(lines[start : start + _CHUNK])
+                store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)
+            lines.clear()
+        if objects:
+            store.bulk_extend(objects)
+            objects.clear()
+
+    return load
 
 
 _LANGUAGE = re.compile(r"[a-z]{1,8}(-[a-z0-9]{1,8})*")
@@ -328,7 +428,7 @@ def select(
     boolean) on ``ds``; ``bindings`` pre-bind projected variables (SEP-0007)."""
     to = ds.converter.to_ox
     substitutions = {ox.Variable(str(Variable(k))): to(v) for k, v in (bindings or {}).items()}
-    solutions = ds.store.query(text, substitutions=substitutions)
+    solutions = ds.query(text, substitutions=substitutions)
     if isinstance(solutions, ox.QueryBoolean):
         return bool(solutions)
     variables = tuple(v.value for v in solutions.variables)

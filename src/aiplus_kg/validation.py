@@ -246,30 +246,32 @@ def _run(
     return report_graph
 
 
-class _PassStores:
-    """One pyoxigraph store for the fast validator's two passes: made of the asserted
-    triples for the asserted pass, then given the inferred ones for the closure pass,
-    instead of copying the asserted triples, most of the closure, a second time."""
+INFERRED_GRAPH = URIRef("urn:x-aiplus:inferred")
+"""The named graph of the fast validator's store holding the closure's inferred triples."""
 
-    def __init__(self, inferred: list[Triple]) -> None:
-        self._inferred = inferred
-        self._store: OxDataset | None = None
 
-    def asserted(self, triples: list[Triple]) -> OxDataset:
-        from .oxstore import graph_store
+def _fast_passes(loaded: LoadedDataset) -> tuple[_Data, _Data, list[str], OxDataset, OxDataset]:
+    """The asserted and the closure data of the fast validator, owlrl's error messages,
+    and their pyoxigraph stores: one store, whose default graph holds the asserted
+    triples and a named graph the inferred ones, read together for the closure.
 
-        self._store = graph_store(triples)
-        return self._store
+    Oxigraph reads the asserted triples while the closure is computed, and the inferred
+    ones while the closure's shapes that need no SPARQL run (see
+    :func:`aiplus_kg.fast_shacl.validate_fast`): that time is taken on another core."""
+    from .oxstore import graph_store, layered_store
 
-    def closure(self, triples: list[Triple]) -> OxDataset:
-        from .oxstore import extend_store, graph_store
+    union = loaded.union()
+    # the triples the closure keeps as given: not those with a blank node predicate
+    kept = (t for t in union if isinstance(t[1], URIRef))
+    asserted_store = graph_store(kept, background=True)
+    given, inferred, errors = _fast_closure(union)
+    closure_store = layered_store(asserted_store, inferred, INFERRED_GRAPH, background=True)
+    return _Data(given), _Data([*given, *inferred]), errors, asserted_store, closure_store
 
-        store, self._store = self._store, None
-        inferred, self._inferred = self._inferred, []  # not kept beyond the store
-        if store is None:
-            return graph_store(triples)
-        extend_store(store, inferred)
-        return store
+
+def _made(store: OxDataset) -> StoreMaker:
+    """A store maker giving ``store``, made already."""
+    return lambda _triples: store
 
 
 @bulk_step
@@ -296,22 +298,21 @@ def validate(
     if inference:
         on_closure, on_asserted = split_shapes(shapes)
         if use_fast(engine):
-            given, inferred, errors = _fast_closure(loaded.union())
-            asserted, data = _Data(given), _Data([*given, *inferred])
-            stores = _PassStores(inferred)
-            del given, inferred
-            asserted_store, closure_store = stores.asserted, stores.closure
+            asserted, data, errors, *stores = _fast_passes(loaded)
+            asserted_store, closure_store = (_made(store) for store in stores)
+            del stores
         else:
             data, errors = _data(loaded, True, engine)
             asserted = _data(loaded, False, engine)[0]
             asserted_store = closure_store = None
-        asserted_report = _run(asserted, on_asserted, engine, asserted_store)
-        findings.extend(_findings(loaded, asserted, asserted_report))
-        del asserted, asserted_store
+        # the closure's pass first: its store is the one loading meanwhile
         report_graph = _run(data, on_closure, engine, closure_store)
         findings.extend(_findings(loaded, data, report_graph))
         findings.extend(_inconsistency_findings(loaded, data, errors))
         del data, closure_store
+        asserted_report = _run(asserted, on_asserted, engine, asserted_store)
+        findings.extend(_findings(loaded, asserted, asserted_report))
+        del asserted, asserted_store
         for triple in asserted_report:
             report_graph.add(triple)
     else:
