@@ -474,9 +474,11 @@ def fast_closure(given: Collection[Triple]) -> tuple[Closure, list[str]]:
         inferred, axioms = _by_parts(given, extra)
     except NotSimpleError:
         inferred = _at_once(given, extra)
+        # what the reasoner used for the whole graph; by parts it reads the schema only,
+        # and the memory handed back would be asked for again by the next steps
+        give_back_memory()
     del extra
     closure = Closure(given, inferred)
-    give_back_memory()  # what the reasoner used
     _fix_thing(closure, typed)
     errors.extend(find_inconsistencies(closure, lists, axioms))
     return closure, sorted(set(errors))
