@@ -231,6 +231,12 @@ def test_a_failed_background_load_fails_whoever_reads_the_store() -> None:
             reader.store  # noqa: B018
 
 
+def test_a_load_that_is_not_in_the_background_fails_at_once() -> None:
+    ds = oxstore.OxDataset(_SlowStore(fail=True), oxstore.Converter())
+    with pytest.raises(ValueError, match="cannot read that"):
+        oxstore._fill(ds, [(ID.s, ID.p, ID.o, None)])
+
+
 def test_a_background_store_holds_what_a_plain_one_does() -> None:
     triples = [(ID.s, ID.p, value) for value in AWKWARD_LITERALS] + [(ID.s, ID.q, BNode())]
     waited = graph_store(triples, background=True)

@@ -283,10 +283,14 @@ def _fill(
     order (up to several times on the saved queries at a million triples; the order
     changes no answer).
 
-    With ``background``, the text is written here and Oxigraph reads it in a thread of
-    its own, which does not hold Python's lock: the caller goes on with other work
-    meanwhile (on another core), and :attr:`OxDataset.store` waits for the load.
-    Loads on one store run one after the other, in the order they were begun.
+    The text is written here; Oxigraph reads it in a thread of its own, which does not
+    hold Python's lock. With ``background`` the caller goes on meanwhile (with work on
+    another core) and :attr:`OxDataset.store` waits for the load; without, it returns
+    once the load is done. Loads on one store run one after the other, in the order
+    they were begun. Loading in a thread also keeps the stores' memory together: each
+    store is then made from the memory the one dropped before it left free (the query
+    store from the validator's), where the main thread would ask the system for more
+    (about 240 MB less at its peak, and a few seconds less, at a million triples).
     """
     converter = ds.converter
     writer = _Writer(converter)
@@ -313,12 +317,14 @@ def _fill(
             named.append(f"{triple} {g} .\n")
     plain.sort()
     named.sort()
-    load = _loader(ds._store, plain, named, objects)
+    ds._loading.append(_in_thread(_loader(ds._store, plain, named, objects), list(ds._loading)))
     if not background:
-        ds.store  # noqa: B018 -- the loads begun before this one come first
-        load()
-        return
-    earlier = list(ds._loading)
+        ds.store  # noqa: B018 -- waits for the load
+
+
+def _in_thread(load: Callable[[], None], earlier: list[Future[None]]) -> Future[None]:
+    """Run ``load`` in a thread of its own once the ``earlier`` loads are done; its
+    outcome."""
     done: Future[None] = Future()
 
     def run() -> None:
@@ -331,8 +337,8 @@ def _fill(
         else:
             done.set_result(None)
 
-    ds._loading.append(done)
     threading.Thread(target=run, name="aiplus-store-load").start()
+    return done
 
 
 def _loader(
