@@ -394,9 +394,9 @@ def validate_fast(
     pySHACL must do it instead."""
     shapes = Shapes(shapes_graph)
     targeted = [s for s in shapes.targeted() if not s.deactivated]
-    asks = {shape.node: _asks_sparql(shape, _load_reachable(shapes, shape)) for shape in targeted}
-    for shape in list(shapes._shapes.values()):
-        _load_reachable(shapes, shape)
+    built = list(shapes._shapes.values())  # the targeted shapes among them
+    reached = {shape.node: _load_reachable(shapes, shape) for shape in built}
+    asks = {shape.node: _asks_sparql(shape, reached[shape.node]) for shape in targeted}
     from .shacl_checks import Validator
 
     index = Index(triples, shapes.forward, shapes.backward, make_store)
