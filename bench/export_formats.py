@@ -18,8 +18,8 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from aiplus_kg.export import FORMATS, export_dataset, serialize
-from aiplus_kg.loader import load
+from aiplus_kg.export.serialise import FORMATS, export_dataset, serialize
+from aiplus_kg.load.dataset import load
 
 RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}
 

@@ -138,8 +138,8 @@ def _project(root: Path) -> Any:
 
 def _default_bindings(root: Path) -> dict[str, dict[str, Any]]:
     """Each saved query's default parameters as RDF terms (resolved on the data once)."""
-    from aiplus_kg.loader import load_project
-    from aiplus_kg.queries import bind_parameters, load_catalogue
+    from aiplus_kg.load.dataset import load_project
+    from aiplus_kg.query.catalogue import bind_parameters, load_catalogue
 
     project = _project(root)
     dataset = load_project(project).dataset
@@ -153,8 +153,8 @@ def _check(
     each saved query (the best of ``repeat`` runs). Returns the validation report and
     the number of rows of each query."""
     from aiplus_kg.fast_store import build_store
-    from aiplus_kg.queries import bind_parameters, load_catalogue, run_bound
-    from aiplus_kg.validation import validate
+    from aiplus_kg.query.catalogue import bind_parameters, load_catalogue, run_bound
+    from aiplus_kg.validate.validation import validate
 
     report = timer.run("validate", lambda: validate(loaded, engine="fast"))
     store = timer.run("store", lambda: build_store(loaded))
@@ -182,9 +182,9 @@ def worker_product(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     import io
 
     from aiplus_kg.engines import set_engine
-    from aiplus_kg.export import export
+    from aiplus_kg.export.serialise import export
     from aiplus_kg.fast_reasoning import fast_closure_with_errors
-    from aiplus_kg.loader import load_project
+    from aiplus_kg.load.dataset import load_project
 
     set_engine("fast")
     project = _project(root)
@@ -216,7 +216,7 @@ def worker_whole(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     """The whole check alone, as a CI job runs it: parse, then :func:`_check`, each
     query once."""
     from aiplus_kg.engines import set_engine
-    from aiplus_kg.loader import load_project
+    from aiplus_kg.load.dataset import load_project
 
     set_engine("fast")
     project = _project(root)
@@ -281,7 +281,7 @@ def worker_reference(root: Path, args: argparse.Namespace) -> dict[str, Any]:
 
     timer.run("closure", closure)
     timer.run("validate", shacl)
-    from aiplus_kg.queries import load_catalogue
+    from aiplus_kg.query.catalogue import load_catalogue
 
     for query in load_catalogue(project):
         init = {Variable(k): v for k, v in bindings[query.name].items()}
@@ -299,7 +299,7 @@ def worker_oxigraph(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     from rdflib import Literal, URIRef
 
     bindings = _default_bindings(root)
-    from aiplus_kg.queries import load_catalogue
+    from aiplus_kg.query.catalogue import load_catalogue
 
     timer = Timer(None, None)
     data = (BENCH / f"{root.name}.nq").read_bytes()
@@ -427,7 +427,7 @@ def cli_measures(root: Path, size: str, args: argparse.Namespace) -> dict[str, A
     pyshacl += [str(project.ontology_file), "-i", "owlrl", "-a", "-w", *data]
     out["pyshacl -i owlrl"] = _timed_out_wall(pyshacl, args.budget * 4)
     import aiplus_kg
-    from aiplus_kg.queries import load_catalogue
+    from aiplus_kg.query.catalogue import load_catalogue
 
     # as pip does when it installs the package: without it an editable install, or
     # PYTHONDONTWRITEBYTECODE, times Python's compiler on each start (the floor's

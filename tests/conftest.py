@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from aiplus_kg.loader import LoadedDataset, load
+from aiplus_kg.load.dataset import LoadedDataset, load
 from tests.support import MINI
 
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from aiplus_kg.export import serialize
-from aiplus_kg.loader import load
+from aiplus_kg.export.serialise import serialize
+from aiplus_kg.load.dataset import load
 from aiplus_kg.namespaces import XSD
-from aiplus_kg.queries import SavedQuery, bind_parameters, load_catalogue, run_saved
-from aiplus_kg.results import Results
+from aiplus_kg.query.catalogue import SavedQuery, bind_parameters, load_catalogue, run_saved
+from aiplus_kg.query.results import Results
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sys
 
-from aiplus_kg.results import to_json
+from aiplus_kg.query.results import to_json
 from tests.query_support import (
     EXPECTED,
     canonical_order,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from aiplus_kg.loader import LoadedDataset, load
+from aiplus_kg.load.dataset import LoadedDataset, load
 from aiplus_kg.namespaces import article_graph_iri
 from aiplus_kg.project import Project
 from tests.support import DATA

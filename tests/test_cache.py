@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from aiplus_kg import cache as cache_module
-from aiplus_kg import fast_store, reasoning, validation
-from aiplus_kg.cache import CACHE_ENV, KEEP, Cache, cache_for, default_folder, digest
+from aiplus_kg import fast_store
+from aiplus_kg.load import cache as cache_module
+from aiplus_kg.load.cache import CACHE_ENV, KEEP, Cache, cache_for, default_folder, digest
 from aiplus_kg.project import Project
-from aiplus_kg.queries import load_named
+from aiplus_kg.query.catalogue import load_named
+from aiplus_kg.reason import closure as reasoning
+from aiplus_kg.validate import validation
 from tests.support import MINI, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,10 +46,10 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for module in (fast_store, validation, reasoning):
         monkeypatch.setattr(module, "load_project", refuse, raising=False)
-    monkeypatch.setattr("aiplus_kg.loader.load_project", refuse)
-    monkeypatch.setattr("aiplus_kg.loader.parse_turtle", refuse)
+    monkeypatch.setattr("aiplus_kg.load.dataset.load_project", refuse)
+    monkeypatch.setattr("aiplus_kg.load.dataset.parse_turtle", refuse)
     monkeypatch.setattr("aiplus_kg.fast_reasoning.fast_closure_set", refuse)
-    monkeypatch.setattr("aiplus_kg.validation.validate", refuse)
+    monkeypatch.setattr("aiplus_kg.validate.validation.validate", refuse)
 
 
 # --- keys -----------------------------------------------------------------------------
@@ -280,5 +282,5 @@ def test_every_saved_query_keeps_its_checks(project: Path, monkeypatch: pytest.M
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("checked again")
 
-    monkeypatch.setattr("aiplus_kg.queries.load_query", refuse)
+    monkeypatch.setattr("aiplus_kg.query.catalogue.load_query", refuse)
     assert [load_named(Project(project), name).name for name in names] == names

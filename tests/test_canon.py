@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal
 
-from aiplus_kg.canon import canonical_graph, canonical_lines, ntriples_lines
+from aiplus_kg.export.canon import canonical_graph, canonical_lines, ntriples_lines
 from aiplus_kg.namespaces import ID
 
 

@@ -104,7 +104,7 @@ def test_unexpected_exception_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch
     def broken(dataset: object) -> None:
         raise ZeroDivisionError("division by zero\nsecond line")
 
-    monkeypatch.setattr("aiplus_kg.stats.compute_stats", broken)
+    monkeypatch.setattr("aiplus_kg.views.stats.compute_stats", broken)
     result = run_cli("stats")
     assert result.exit_code == 3
     assert result.stderr == (

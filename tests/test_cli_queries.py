@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from aiplus_kg.results import to_csv, to_json, to_tsv, to_xml
+from aiplus_kg.query.results import to_csv, to_json, to_tsv, to_xml
 from tests.query_support import ROOT, default_results
 from tests.support import run_cli
 

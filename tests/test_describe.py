@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import json
 
-from aiplus_kg.describe import describe, render_text
-from aiplus_kg.loader import LoadedDataset
+from aiplus_kg.load.dataset import LoadedDataset
 from aiplus_kg.namespaces import ID
+from aiplus_kg.views.describe import describe, render_text
 from tests.support import run_cli
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from aiplus_kg.docs import anchor, build_docs, default_output, documented_terms, ontology_html
 from aiplus_kg.errors import InputError
-from aiplus_kg.graphs import label
+from aiplus_kg.load.terms import label
 from aiplus_kg.namespaces import AIP, ONTOLOGY_GRAPH, OWL, RDF, RDFS, SKOS, curie
 from aiplus_kg.project import Project
+from aiplus_kg.views.docs import anchor, build_docs, default_output, documented_terms, ontology_html
 from tests.query_support import ROOT, project_dataset
 from tests.support import run_cli
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from aiplus_kg import draw
 from aiplus_kg.errors import InputError
-from aiplus_kg.graphs import label
-from aiplus_kg.loader import load
+from aiplus_kg.load.dataset import load
+from aiplus_kg.load.terms import label
 from aiplus_kg.namespaces import AIP, ID, RDF, SRC
-from aiplus_kg.paths import LinkGraph, NoPathError, build_link_graph
+from aiplus_kg.views import draw
+from aiplus_kg.views.paths import LinkGraph, NoPathError, build_link_graph
 from tests.query_support import ROOT, project_dataset, saved
 from tests.support import MINI, run_cli
 

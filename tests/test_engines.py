@@ -29,12 +29,12 @@ from rdflib.collection import Collection
 from aiplus_kg import engines
 from aiplus_kg.errors import InputError
 from aiplus_kg.fast_reasoning import project_view
-from aiplus_kg.loader import LoadedDataset, load, load_extra
+from aiplus_kg.load.dataset import LoadedDataset, load, load_extra
 from aiplus_kg.namespaces import AIP, ID, OWL, RDF, RDFS, SH, XSD
 from aiplus_kg.project import Project
-from aiplus_kg.queries import load_catalogue, run_project_query
-from aiplus_kg.reasoning import closure_with_errors, inconsistencies
-from aiplus_kg.validation import Finding, validate
+from aiplus_kg.query.catalogue import load_catalogue, run_project_query
+from aiplus_kg.reason.closure import closure_with_errors, inconsistencies
+from aiplus_kg.validate.validation import Finding, validate
 from tests.support import DATA, run_cli
 from tests.test_mutations import MUTANTS as MUTATION_MUTANTS
 from tests.test_mutations import apply as apply_mutant
@@ -458,7 +458,7 @@ def test_lean_graph_is_a_pyshacl_data_graph() -> None:
 def test_fast_validator_covers_the_project_shapes() -> None:
     """The project's own shapes never send the fast engine back to pySHACL."""
     from aiplus_kg.fast_shacl import validate_fast
-    from aiplus_kg.validation import data_graph, load_shapes, split_shapes
+    from aiplus_kg.validate.validation import data_graph, load_shapes, split_shapes
 
     loaded = load(ROOT)
     on_closure, on_asserted = split_shapes(load_shapes(Project(ROOT).shape_files()))

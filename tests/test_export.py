@@ -10,11 +10,11 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-import aiplus_kg.export as export_module
+import aiplus_kg.export.serialise as export_module
 from aiplus_kg.errors import InputError
-from aiplus_kg.export import FORMATS, export, serialize
-from aiplus_kg.graphs import union_graph
-from aiplus_kg.loader import LoadedDataset, load
+from aiplus_kg.export.serialise import FORMATS, export, serialize
+from aiplus_kg.load.dataset import LoadedDataset, load
+from aiplus_kg.load.terms import union_graph
 from aiplus_kg.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH, SRC
 from tests.support import MINI, run_cli
 

@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 
 from aiplus_kg import engines
 from aiplus_kg.errors import InputError
-from aiplus_kg.export import (
+from aiplus_kg.export.serialise import (
     INFERRED_GRAPH,
     check_rdf,
     export,
@@ -20,8 +20,8 @@ from aiplus_kg.export import (
     select_graphs,
     serialize,
 )
-from aiplus_kg.inferred import clean, inferred_triples
-from aiplus_kg.loader import LoadedDataset, load, new_dataset
+from aiplus_kg.export.void import VOID_GRAPH
+from aiplus_kg.load.dataset import LoadedDataset, load, new_dataset
 from aiplus_kg.namespaces import (
     AIP,
     AIPG,
@@ -34,7 +34,7 @@ from aiplus_kg.namespaces import (
     SRC,
     XSD,
 )
-from aiplus_kg.void import VOID_GRAPH
+from aiplus_kg.reason.inferred import clean, inferred_triples
 from tests.support import MINI, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,9 +16,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from aiplus_kg.export import FORMATS, UNION_FORMATS, serialize
-from aiplus_kg.graphs import DEFAULT_GRAPH_ID, named_graphs, union_graph
-from aiplus_kg.loader import new_dataset
+from aiplus_kg.export.serialise import FORMATS, UNION_FORMATS, serialize
+from aiplus_kg.load.dataset import new_dataset
+from aiplus_kg.load.terms import DEFAULT_GRAPH_ID, named_graphs, union_graph
 from aiplus_kg.namespaces import AIP, ID, SRC, XSD
 
 # rdflib warns when it writes or reads an ill-typed literal, which the tests generate on purpose

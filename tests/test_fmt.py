@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-import aiplus_kg.fmt as fmt_module
+import aiplus_kg.export.fmt as fmt_module
 from aiplus_kg.errors import InputError, InternalError
-from aiplus_kg.fmt import (
+from aiplus_kg.export.fmt import (
     check_files,
     collect_targets,
     format_files,

@@ -18,7 +18,7 @@ from rdflib.term import Node
 
 from aiplus_kg import fast_reasoning
 from aiplus_kg.instance_rules import NotSimpleError, is_schema_triple, split
-from aiplus_kg.loader import load, load_extra
+from aiplus_kg.load.dataset import load, load_extra
 from aiplus_kg.namespaces import AIP, ID, OWL, RDF, RDFS, XSD
 from tests.support import DATA
 from tests.test_bench import _module

@@ -24,9 +24,9 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from aiplus_kg.loader import LoadedDataset, load
+from aiplus_kg.load.dataset import LoadedDataset, load
 from aiplus_kg.namespaces import AIP, ID, RDF, RDFS, XSD, curie
-from aiplus_kg.validation import validate
+from aiplus_kg.validate.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "build" / "mutation-report.txt"

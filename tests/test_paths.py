@@ -8,7 +8,7 @@ import pytest
 from rdflib import Dataset, URIRef
 
 from aiplus_kg.namespaces import AIP, ID
-from aiplus_kg.paths import (
+from aiplus_kg.views.paths import (
     DEFAULT_MAX_HOPS,
     NoPathError,
     build_link_graph,

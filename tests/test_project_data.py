@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from aiplus_kg.export import serialize
-from aiplus_kg.loader import LoadedDataset, load
+from aiplus_kg.export.serialise import serialize
+from aiplus_kg.load.dataset import LoadedDataset, load
 from aiplus_kg.namespaces import ONTOLOGY_GRAPH, RDFS, REFERENCE_GRAPH, article_graph_iri
 from aiplus_kg.project import Project
-from aiplus_kg.reasoning import inconsistencies
+from aiplus_kg.reason.closure import inconsistencies
 from tests.support import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

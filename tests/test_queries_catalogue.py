@@ -9,7 +9,7 @@ import pytest
 from aiplus_kg.errors import InputError
 from aiplus_kg.namespaces import XSD
 from aiplus_kg.project import Project
-from aiplus_kg.queries import (
+from aiplus_kg.query.catalogue import (
     Header,
     SavedQuery,
     find_query,

@@ -37,7 +37,7 @@ from __future__ import annotations
 import pytest
 
 from aiplus_kg.namespaces import ID
-from aiplus_kg.queries import bind_parameters, run_saved
+from aiplus_kg.query.catalogue import bind_parameters, run_saved
 from tests.query_support import (
     catalogue,
     default_results,

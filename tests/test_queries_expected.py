@@ -16,7 +16,7 @@ import pytest
 from rdflib import URIRef
 
 from aiplus_kg.namespaces import AIP, ID, RDF, RDFS, SKOS, SRC
-from aiplus_kg.results import to_json
+from aiplus_kg.query.results import to_json
 from tests.query_support import (
     EXPECTED,
     canonical_order,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from aiplus_kg.cache import CACHE_ENV
+from aiplus_kg.load.cache import CACHE_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,24 +29,24 @@ NEVER = (
     "http.server",
     "socketserver",
     "multiprocessing",
-    "aiplus_kg.describe",
-    "aiplus_kg.docs",
-    "aiplus_kg.draw",
-    "aiplus_kg.export",
+    "aiplus_kg.views.describe",
+    "aiplus_kg.views.docs",
+    "aiplus_kg.views.draw",
+    "aiplus_kg.export.serialise",
     "aiplus_kg.fast_reasoning",
     "aiplus_kg.fast_shacl",
-    "aiplus_kg.fmt",
-    "aiplus_kg.jsonld",
-    "aiplus_kg.paths",
-    "aiplus_kg.query_pool",
-    "aiplus_kg.reasoning",
-    "aiplus_kg.remote",
-    "aiplus_kg.server",
+    "aiplus_kg.export.fmt",
+    "aiplus_kg.export.jsonld",
+    "aiplus_kg.views.paths",
+    "aiplus_kg.serve.pool",
+    "aiplus_kg.reason.closure",
+    "aiplus_kg.query.remote",
+    "aiplus_kg.serve.server",
     "aiplus_kg.shacl_targets",
-    "aiplus_kg.sparql_bind",
-    "aiplus_kg.stats",
-    "aiplus_kg.validation",
-    "aiplus_kg.void",
+    "aiplus_kg.query.values",
+    "aiplus_kg.views.stats",
+    "aiplus_kg.validate.validation",
+    "aiplus_kg.export.void",
 )
 """Modules no saved query run imports (a package counts with its submodules)."""
 
@@ -54,8 +54,8 @@ NOT_ON_A_HIT = (
     "pyparsing",
     "rdflib.plugins.sparql",
     "rdflib.plugins.parsers.notation3",
-    "aiplus_kg.loader",
-    "aiplus_kg.sparql_guard",
+    "aiplus_kg.load.dataset",
+    "aiplus_kg.query.guard",
 )
 """What a run that finds everything in the cache does not import either."""
 

@@ -9,9 +9,9 @@ import pytest
 from rdflib import Literal, URIRef
 
 from aiplus_kg.errors import InputError
-from aiplus_kg.loader import load
+from aiplus_kg.load.dataset import load
 from aiplus_kg.namespaces import ID, SRC, XSD
-from aiplus_kg.queries import (
+from aiplus_kg.query.catalogue import (
     bind_parameters,
     load_query,
     parse_assignments,
@@ -57,7 +57,7 @@ def test_an_article_named_by_iri_needs_no_list_of_graphs(
 ) -> None:
     """Listing every named graph costs time on a large store; a prefixed name or an IRI
     is resolved without it."""
-    from aiplus_kg import queries
+    from aiplus_kg.query import catalogue as queries
 
     def unwanted(dataset: object) -> list[object]:
         raise AssertionError("the named graphs were listed")

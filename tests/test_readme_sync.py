@@ -8,11 +8,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from aiplus_kg import readme_sync
 from aiplus_kg.cli import cli
+from aiplus_kg.cli import readme as readme_sync
 from aiplus_kg.errors import InputError
 from aiplus_kg.project import Project
-from aiplus_kg.queries import load_catalogue
+from aiplus_kg.query.catalogue import load_catalogue
 from tests.query_support import ROOT
 
 README = ROOT / "README.md"

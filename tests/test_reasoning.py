@@ -5,9 +5,9 @@ from pathlib import Path
 from owlrl.Namespaces import ERRNS
 from rdflib import Graph
 
-from aiplus_kg.loader import LoadedDataset, load
+from aiplus_kg.load.dataset import LoadedDataset, load
 from aiplus_kg.namespaces import AIP, ID, OWL, RDF
-from aiplus_kg.reasoning import closure, closure_with_errors, inconsistencies
+from aiplus_kg.reason.closure import closure, closure_with_errors, inconsistencies
 
 
 def test_closure_infers_on_a_copy(loaded_mini: LoadedDataset) -> None:

@@ -32,12 +32,12 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Literal, URIRef
 
-from aiplus_kg import remote
 from aiplus_kg.errors import InputError, InternalError
-from aiplus_kg.graphs import DEFAULT_GRAPH_ID
-from aiplus_kg.queries import bind_parameters, run_saved
-from aiplus_kg.sparql_bind import bind_values, sparql_term
-from aiplus_kg.void import VOID_GRAPH
+from aiplus_kg.export.void import VOID_GRAPH
+from aiplus_kg.load.terms import DEFAULT_GRAPH_ID
+from aiplus_kg.query import remote
+from aiplus_kg.query.catalogue import bind_parameters, run_saved
+from aiplus_kg.query.values import bind_values, sparql_term
 from tests.query_support import (
     ROOT,
     catalogue,

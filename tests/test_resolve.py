@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from aiplus_kg.errors import InputError
-from aiplus_kg.loader import LoadedDataset
+from aiplus_kg.load.dataset import LoadedDataset
+from aiplus_kg.load.resolve import find_by_label, normalize_label, resolve
 from aiplus_kg.namespaces import AIP, ID
-from aiplus_kg.resolve import find_by_label, normalize_label, resolve
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ from rdflib import Dataset, Literal, URIRef
 
 from aiplus_kg.errors import InputError
 from aiplus_kg.fast_store import build_store
-from aiplus_kg.loader import LoadedDataset
+from aiplus_kg.load.dataset import LoadedDataset
+from aiplus_kg.load.resolve import close_labels, find_by_label, normalize_label, resolve
 from aiplus_kg.namespaces import ID, RDFS, SKOS, SRC
-from aiplus_kg.queries import bind_parameters, dataset_graphs
-from aiplus_kg.resolve import close_labels, find_by_label, normalize_label, resolve
+from aiplus_kg.query.catalogue import bind_parameters, dataset_graphs
 from aiplus_kg.store_index import label_index
 from tests.query_support import project_dataset, saved
 

@@ -10,7 +10,7 @@ from rdflib import BNode, Literal, URIRef
 
 from aiplus_kg.errors import InputError
 from aiplus_kg.namespaces import ID, XSD
-from aiplus_kg.results import (
+from aiplus_kg.query.results import (
     RESULTS_NAMESPACE,
     Results,
     header_name,
@@ -191,7 +191,7 @@ def test_no_rows() -> None:
 
 
 def test_table_shows_labels_or_iris(loaded_mini: object) -> None:
-    from aiplus_kg.loader import LoadedDataset
+    from aiplus_kg.load.dataset import LoadedDataset
 
     assert isinstance(loaded_mini, LoadedDataset)
     results = Results(

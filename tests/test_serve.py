@@ -27,11 +27,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from aiplus_kg.graphs import DEFAULT_GRAPH_ID
+from aiplus_kg.load.terms import DEFAULT_GRAPH_ID
 from aiplus_kg.project import Project
-from aiplus_kg.queries import run_saved, run_text
-from aiplus_kg.results import serialize_results
-from aiplus_kg.server import SparqlServer, acceptable_formats, make_server
+from aiplus_kg.query.catalogue import run_saved, run_text
+from aiplus_kg.query.results import serialize_results
+from aiplus_kg.serve.server import SparqlServer, acceptable_formats, make_server
 from tests.query_support import (
     ROOT,
     catalogue,
@@ -367,7 +367,7 @@ def test_the_sandbox_stops_what_the_checks_would_miss(tmp_path: Path) -> None:
         script = f"""
 import socket
 from rdflib import Dataset, Graph
-from aiplus_kg.sandbox import SandboxError, seal
+from aiplus_kg.serve.sandbox import SandboxError, seal
 seal()
 outcomes = []
 attempts = [

@@ -10,9 +10,9 @@ import pyshacl
 import pytest
 from rdflib import Graph, URIRef
 
-from aiplus_kg.loader import LoadedDataset, load
+from aiplus_kg.load.dataset import LoadedDataset, load
 from aiplus_kg.namespaces import AIP, RDF, SH
-from aiplus_kg.validation import data_graph, load_shapes
+from aiplus_kg.validate.validation import data_graph, load_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_NS = "https://w3id.org/aiplus/shapes#"

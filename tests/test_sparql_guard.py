@@ -13,8 +13,8 @@ from rdflib import Literal
 from aiplus_kg.cli import cli
 from aiplus_kg.errors import InputError
 from aiplus_kg.namespaces import SRC
-from aiplus_kg.queries import dataset_graphs, run_text
-from aiplus_kg.sparql_guard import QueryRefusedError, prepare
+from aiplus_kg.query.catalogue import dataset_graphs, run_text
+from aiplus_kg.query.guard import QueryRefusedError, prepare
 from tests.query_support import ROOT, project_dataset
 from tests.support import run_cli
 

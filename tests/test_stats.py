@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import json
 
-from aiplus_kg.loader import LoadedDataset
-from aiplus_kg.stats import compute_stats, render_text
+from aiplus_kg.load.dataset import LoadedDataset
+from aiplus_kg.views.stats import compute_stats, render_text
 from tests.support import run_cli
 
 

@@ -9,9 +9,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from aiplus_kg.loader import load
+from aiplus_kg.load.dataset import load
 from aiplus_kg.namespaces import ID, RDF, RDFS, SH, XSD
-from aiplus_kg.validation import Report, render_text, validate
+from aiplus_kg.validate.validation import Report, render_text, validate
 from tests.support import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,7 +126,7 @@ def _store_triples(ds: object) -> set[tuple[Node, ...]]:
 def test_the_passes_read_one_store_the_closure_with_its_inferred_graph() -> None:
     """The asserted pass's queries read the asserted triples, the closure's read those
     and the inferred ones, each once: one store, the inferred triples in a named graph."""
-    from aiplus_kg.validation import INFERRED_GRAPH, _fast_passes
+    from aiplus_kg.validate.validation import INFERRED_GRAPH, _fast_passes
 
     loaded = load(ROOT)
     asserted, data, _, asserted_ox, closure_ox = _fast_passes(loaded)
@@ -147,7 +147,7 @@ def test_the_asserted_pass_store_leaves_out_what_the_closure_drops() -> None:
     does, is in neither pass's data nor store."""
     from rdflib import BNode
 
-    from aiplus_kg.validation import _fast_passes
+    from aiplus_kg.validate.validation import _fast_passes
 
     odd = (ID.a, BNode(), ID.b)
 

@@ -11,17 +11,17 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from aiplus_kg.errors import InputError
-from aiplus_kg.graphs import named_graphs
-from aiplus_kg.loader import load
-from aiplus_kg.namespaces import DCAT, DCTERMS, ID, RDF, RDFS, SRC, VOID, XSD
-from aiplus_kg.stats import compute_stats
-from aiplus_kg.void import (
+from aiplus_kg.export.void import (
     DATASET_IRI,
     SD,
     VOID_GRAPH,
     describe_dataset,
     serialize_description,
 )
+from aiplus_kg.load.dataset import load
+from aiplus_kg.load.terms import named_graphs
+from aiplus_kg.namespaces import DCAT, DCTERMS, ID, RDF, RDFS, SRC, VOID, XSD
+from aiplus_kg.views.stats import compute_stats
 from tests.query_support import ROOT, project_dataset
 from tests.support import MINI, run_cli
 

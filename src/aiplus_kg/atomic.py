@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import InputError
+from aiplus_kg.errors import InputError
 
 __all__ = ["atomic_write"]
 

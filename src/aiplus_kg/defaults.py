@@ -23,24 +23,24 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT = 60.0
-"""Seconds to wait for a remote endpoint (:mod:`aiplus_kg.remote`)."""
+"""Seconds to wait for a remote endpoint (:mod:`aiplus_kg.query.remote`)."""
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-"""Where ``aiplus serve`` listens (:mod:`aiplus_kg.server`)."""
+"""Where ``aiplus serve`` listens (:mod:`aiplus_kg.serve.server`)."""
 
 DEFAULT_DEADLINE = 10.0
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_WORKERS = 2
-"""The limits of the endpoint's worker processes (:mod:`aiplus_kg.query_pool`)."""
+"""The limits of the endpoint's worker processes (:mod:`aiplus_kg.serve.pool`)."""
 
 DEFAULT_MAX_HOPS = 6
-"""The longest relationship chain looked for (:mod:`aiplus_kg.paths`)."""
+"""The longest relationship chain looked for (:mod:`aiplus_kg.views.paths`)."""
 
 DEFAULT_DEPTH = 1
 DEFAULT_MAX_NODES = 120
 PICTURE_FORMATS = ("svg", "png", "dot")
-"""The drawings (:mod:`aiplus_kg.draw`)."""
+"""The drawings (:mod:`aiplus_kg.views.draw`)."""
 
 EXPORT_FORMATS: dict[str, str] = {
     "ttl": "Turtle: the union of all graphs",
@@ -49,7 +49,7 @@ EXPORT_FORMATS: dict[str, str] = {
     "trig": "TriG: one named graph per source",
     "jsonld": "JSON-LD 1.1 (flattened): one named graph per source",
 }
-"""The export formats (:mod:`aiplus_kg.export`)."""
+"""The export formats (:mod:`aiplus_kg.export.serialise`)."""
 
 DESCRIPTION_FORMATS = {"ttl": "Turtle", "nt": "N-Triples (sorted)", "jsonld": "JSON-LD"}
-"""The formats of the VoID/DCAT description (:mod:`aiplus_kg.void`)."""
+"""The formats of the VoID/DCAT description (:mod:`aiplus_kg.export.void`)."""

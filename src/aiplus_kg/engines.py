@@ -18,7 +18,7 @@ import importlib
 import sys
 from collections.abc import Callable
 
-from .errors import InputError
+from aiplus_kg.errors import InputError
 
 __all__ = [
     "ENGINES",

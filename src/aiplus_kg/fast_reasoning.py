@@ -21,7 +21,7 @@ What is done to get there:
 3. ``reasonable`` types every resource as ``owl:Thing``; owlrl only those that belong to
    a class it has made a subclass of ``owl:Thing`` (rule ``scm-cls``: every declared
    ``owl:Class``). The ``owl:Thing`` typings are recomputed that way.
-4. ``reasonable`` records no inconsistency; :mod:`aiplus_kg.consistency` finds, in the
+4. ``reasonable`` records no inconsistency; :mod:`aiplus_kg.reason.consistency` finds, in the
    closure, every one owlrl reports, with owlrl's own wording.
 5. Triples with a blank-node predicate are dropped, as owlrl's post-processing does.
 6. Triples whose predicate no rule can read are kept back from ``reasonable`` (see
@@ -52,13 +52,13 @@ import rdflib
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .bulk import bulk_step, give_back_memory
-from .consistency import find_inconsistencies
-from .graphs import reachable, union_graph
-from .instance_rules import NotSimpleError, Schema, instance_closure, split
-from .lean_graph import lean_graph
-from .loader import OrderedTriples
-from .namespaces import ID, OWL, RDF, RDFS, SRC, XSD, bind_prefixes
+from aiplus_kg.bulk import bulk_step, give_back_memory
+from aiplus_kg.instance_rules import NotSimpleError, Schema, instance_closure, split
+from aiplus_kg.lean_graph import lean_graph
+from aiplus_kg.load.dataset import OrderedTriples
+from aiplus_kg.load.terms import reachable, union_graph
+from aiplus_kg.namespaces import ID, OWL, RDF, RDFS, SRC, XSD, bind_prefixes
+from aiplus_kg.reason.consistency import find_inconsistencies
 
 __all__ = [
     "PROJECT_NAMESPACES",

@@ -35,8 +35,8 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .graphs import reachable
-from .namespaces import RDF, RDFS, SH, XSD
+from aiplus_kg.load.terms import reachable
+from aiplus_kg.namespaces import RDF, RDFS, SH, XSD
 
 __all__ = ["NotCoveredError", "Result", "validate_fast"]
 
@@ -233,8 +233,8 @@ class Index:
         runs it with its ``FILTER NOT EXISTS`` written as ``MINUS`` where that means
         the same (:func:`~aiplus_kg.sparql_minus.not_exists_as_minus`), which is
         faster over many solutions and slower over a few."""
-        from .oxstore import graph_store, select
-        from .sparql_minus import not_exists_as_minus
+        from aiplus_kg.oxstore import graph_store, select
+        from aiplus_kg.sparql_minus import not_exists_as_minus
 
         if self._store is None:
             store = (self._make_store or graph_store)(self.triples)
@@ -250,7 +250,7 @@ class Index:
 
 
 def _rdflib_graph(triples: list[Triple]) -> Graph:
-    from .lean_graph import lean_graph
+    from aiplus_kg.lean_graph import lean_graph
 
     return lean_graph(triples)
 
@@ -397,7 +397,7 @@ def validate_fast(
     built = list(shapes._shapes.values())  # the targeted shapes among them
     reached = {shape.node: _load_reachable(shapes, shape) for shape in built}
     asks = {shape.node: _asks_sparql(shape, reached[shape.node]) for shape in targeted}
-    from .shacl_checks import Validator
+    from aiplus_kg.shacl_checks import Validator
 
     index = Index(triples, shapes.forward, shapes.backward, make_store)
     validator = Validator(shapes, index)

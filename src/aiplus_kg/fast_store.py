@@ -1,7 +1,7 @@
 """The project's dataset in pyoxigraph, read back from the cache while the files are
 unchanged.
 
-On a miss the Turtle files are read as always (:func:`aiplus_kg.loader.load_project`,
+On a miss the Turtle files are read as always (:func:`aiplus_kg.load.dataset.load_project`,
 with its error messages), copied into a pyoxigraph store and, when the store is
 faithful (see :mod:`aiplus_kg.oxstore`), dumped into the cache as N-Quads with a small
 JSON record holding the number of triples and the SHA-256 of the dump. On a hit nothing
@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .bulk import bulk_step
-from .cache import Cache, cache_for, digest
-from .project import Project
+from aiplus_kg.bulk import bulk_step
+from aiplus_kg.load.cache import Cache, cache_for, digest
+from aiplus_kg.project import Project
 
 if TYPE_CHECKING:  # the Turtle loader is imported on a miss only
     from rdflib import Dataset
 
-    from .loader import LoadedDataset
+    from aiplus_kg.load.dataset import LoadedDataset
 
 __all__ = ["ProjectStore", "data_files", "data_key", "project_store"]
 
@@ -52,7 +52,7 @@ class ProjectStore:
 
     @property
     def view(self) -> object:
-        from .oxstore import GraphView
+        from aiplus_kg.oxstore import GraphView
 
         return GraphView(self.ox)  # type: ignore[arg-type]
 
@@ -68,7 +68,7 @@ def _from_cache(cache: Cache, key: str) -> ProjectStore | None:
         triples = int(record["triples"])  # type: ignore[call-overload]
     except (KeyError, TypeError, ValueError):
         return None
-    from .oxstore import load_store
+    from aiplus_kg.oxstore import load_store
 
     try:
         store = load_store(data)
@@ -81,8 +81,8 @@ def _from_cache(cache: Cache, key: str) -> ProjectStore | None:
 def build_store(data: LoadedDataset | Dataset) -> ProjectStore:
     """A store holding ``data``, the loaded project or an rdflib dataset (see
     :func:`aiplus_kg.oxstore.dataset_store`)."""
-    from .loader import LoadedDataset
-    from .oxstore import dataset_store, graphs_store
+    from aiplus_kg.load.dataset import LoadedDataset
+    from aiplus_kg.oxstore import dataset_store, graphs_store
 
     if isinstance(data, LoadedDataset):
         return ProjectStore(graphs_store(data.graph_triples()), len(data.union()))
@@ -98,7 +98,7 @@ def project_store(project: Project) -> ProjectStore:
         hit = _from_cache(cache, key)
         if hit is not None:
             return hit
-    from .loader import load_project
+    from aiplus_kg.load.dataset import load_project
 
     loaded = load_project(project)
     built = build_store(loaded)

@@ -41,8 +41,8 @@ from collections.abc import Collection, Iterable, Mapping
 from rdflib import URIRef
 from rdflib.term import Node
 
-from .graphs import reachable
-from .namespaces import OWL, RDF, RDFS
+from aiplus_kg.load.terms import reachable
+from aiplus_kg.namespaces import OWL, RDF, RDFS
 
 __all__ = ["NotSimpleError", "Schema", "instance_closure", "is_schema_triple", "split"]
 

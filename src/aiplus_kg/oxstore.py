@@ -24,9 +24,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.term import Node
 
-from .bulk import bulk_work
-from .graphs import DEFAULT_GRAPH_ID
-from .namespaces import PLAIN_IRI, XSD
+from aiplus_kg.bulk import bulk_work
+from aiplus_kg.load.terms import DEFAULT_GRAPH_ID
+from aiplus_kg.namespaces import PLAIN_IRI, XSD
 
 __all__ = [
     "Converter",
@@ -449,7 +449,7 @@ def select(
 
 
 class _NamedGraph:
-    """What :func:`aiplus_kg.queries.dataset_graphs` reads of a named graph: its name,
+    """What :func:`aiplus_kg.query.catalogue.dataset_graphs` reads of a named graph: its name,
     and whether it is empty (``len`` is 1 for a graph with triples: a store does not
     count them for free)."""
 

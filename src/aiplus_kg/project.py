@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from aiplus_kg.errors import InputError
 
 __all__ = [
     "ENV_VAR",

@@ -17,7 +17,7 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .fast_shacl import (
+from aiplus_kg.fast_shacl import (
     ALLOWED,
     COMPONENT,
     NESTED_QUERY,
@@ -31,7 +31,7 @@ from .fast_shacl import (
     Shape,
     Shapes,
 )
-from .namespaces import PLAIN_IRI, RDF, RDFS, SH, XSD
+from aiplus_kg.namespaces import PLAIN_IRI, RDF, RDFS, SH, XSD
 
 __all__ = ["Validator"]
 

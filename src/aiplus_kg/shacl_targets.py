@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import RDF, RDFS, SH
+from aiplus_kg.namespaces import RDF, RDFS, SH
 
 __all__ = ["ResolvedShapes", "empty_report", "resolve_targets"]
 
@@ -115,7 +115,7 @@ def resolve_targets(shapes: Graph, data: Graph) -> ResolvedShapes:
     queries = _sparql_targets(shapes)
     found: dict[Node, set[Node]] = {}
     if queries:
-        from .oxstore import graph_store, select
+        from aiplus_kg.oxstore import graph_store, select
 
         store = graph_store(data)
         for (_shape, node), text in queries.items():

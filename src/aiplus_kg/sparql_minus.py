@@ -36,7 +36,7 @@ rdflib evaluates ``MINUS`` against every solution, so this is for pyoxigraph onl
 
 from __future__ import annotations
 
-from .sparql_tokens import tokens, where_group
+from aiplus_kg.query.tokens import tokens, where_group
 
 __all__ = ["not_exists_as_minus"]
 

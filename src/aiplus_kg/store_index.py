@@ -8,8 +8,8 @@ them, and what was read is kept beside the store (:class:`aiplus_kg.oxstore.OxDa
 as long as the store lives: a store is not changed once built, and a view is read-only.
 
 * :func:`label_index`: each label of the store (any of
-  :data:`aiplus_kg.graphs.LABEL_PROPERTIES`, any language, on an IRI), normalized by
-  :func:`aiplus_kg.resolve.normalize_label`, with the IRIs it names;
+  :data:`aiplus_kg.load.terms.LABEL_PROPERTIES`, any language, on an IRI), normalized by
+  :func:`aiplus_kg.load.resolve.normalize_label`, with the IRIs it names;
 * :func:`store_graphs`: the IRIs of the non-empty named graphs.
 """
 
@@ -21,12 +21,12 @@ from weakref import WeakKeyDictionary
 
 from rdflib import Graph, URIRef
 
-from .graphs import LABEL_PROPERTIES
+from aiplus_kg.load.terms import LABEL_PROPERTIES
 
 if TYPE_CHECKING:  # pyoxigraph is imported when a store is read, not before
     import pyoxigraph as ox
 
-    from .oxstore import GraphView, OxDataset
+    from aiplus_kg.oxstore import GraphView, OxDataset
 
 __all__ = ["LabelIndex", "as_view", "label_index", "store_graphs"]
 
@@ -73,7 +73,7 @@ def as_view(source: object) -> GraphView | None:
     graph or dataset, told apart without importing pyoxigraph's side of the package)."""
     if isinstance(source, Graph):
         return None
-    from .oxstore import GraphView
+    from aiplus_kg.oxstore import GraphView
 
     return source if isinstance(source, GraphView) else None
 
@@ -96,7 +96,7 @@ def label_index(view: GraphView) -> LabelIndex:
     read on the first call and kept with the store."""
     found = _LABELS.get(view.ds)
     if found is None:
-        from .resolve import normalize_label
+        from aiplus_kg.load.resolve import normalize_label
 
         found = _LABELS[view.ds] = _read_labels(view.ds.store, normalize_label)
     return found
@@ -104,7 +104,7 @@ def label_index(view: GraphView) -> LabelIndex:
 
 def store_graphs(view: GraphView) -> frozenset[URIRef]:
     """The IRIs of the non-empty named graphs of ``view``'s store (what
-    :func:`aiplus_kg.queries.dataset_graphs` gives for a dataset), read on the first
+    :func:`aiplus_kg.query.catalogue.dataset_graphs` gives for a dataset), read on the first
     call and kept with the store."""
     found = _GRAPHS.get(view.ds)
     if found is None:
