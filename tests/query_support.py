@@ -17,8 +17,10 @@ from rdflib.term import Node
 from aiplus_kg.export.serialise import serialize
 from aiplus_kg.load.dataset import load
 from aiplus_kg.namespaces import XSD
-from aiplus_kg.query.catalogue import SavedQuery, bind_parameters, load_catalogue, run_saved
+from aiplus_kg.query.catalogue import SavedQuery, load_catalogue
+from aiplus_kg.query.parameters import bind_parameters
 from aiplus_kg.query.results import Results
+from aiplus_kg.query.run import run_saved
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"

@@ -10,6 +10,8 @@ from aiplus_kg.cli import cli
 
 DATA = Path(__file__).resolve().parent / "data"
 MINI = DATA / "mini"
+REPO = Path(__file__).resolve().parents[1]
+"""The checkout the tests run from: its ontology, graph, shapes and queries."""
 
 
 def run_cli(*args: str, root: Path | None = MINI) -> Result:

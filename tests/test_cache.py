@@ -16,13 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from aiplus_kg import fast_store
+from aiplus_kg.knowledge_graph import KnowledgeGraph
 from aiplus_kg.load import cache as cache_module
 from aiplus_kg.load.cache import CACHE_ENV, KEEP, Cache, cache_for, default_folder, digest
 from aiplus_kg.project import Project
-from aiplus_kg.query.catalogue import load_named
-from aiplus_kg.reason import closure as reasoning
-from aiplus_kg.validate import validation
 from tests.support import MINI, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,12 +41,11 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed or reasoned again")
 
-    for module in (fast_store, validation, reasoning):
-        monkeypatch.setattr(module, "load_project", refuse, raising=False)
     monkeypatch.setattr("aiplus_kg.load.dataset.load_project", refuse)
-    monkeypatch.setattr("aiplus_kg.load.dataset.parse_turtle", refuse)
-    monkeypatch.setattr("aiplus_kg.fast_reasoning.fast_closure_set", refuse)
-    monkeypatch.setattr("aiplus_kg.validate.validation.validate", refuse)
+    monkeypatch.setattr("aiplus_kg.load.dataset.read_turtle", refuse)
+    monkeypatch.setattr("aiplus_kg.load.turtle.read_turtle", refuse)
+    monkeypatch.setattr("aiplus_kg.reason.closure.compute_closure", refuse)
+    monkeypatch.setattr("aiplus_kg.validate.run.validate", refuse)
 
 
 # --- keys -----------------------------------------------------------------------------
@@ -253,23 +249,29 @@ def test_the_reference_engine_does_not_use_the_cache(project: Path, tmp_path: Pa
     assert not (tmp_path / "cache" / "validation").exists()
 
 
+def _kg(project: Path) -> KnowledgeGraph:
+    return KnowledgeGraph(Project(project))
+
+
 def test_project_store_round_trip(project: Path) -> None:
-    built = fast_store.project_store(Project(project))
-    assert built.loaded is not None  # read from the files
-    cached = fast_store.project_store(Project(project))
-    assert cached.loaded is None  # read back from the cache
-    assert cached.triples == built.triples
-    assert len(cached.ox.store) == len(built.ox.store)  # type: ignore[attr-defined]
+    built = _kg(project)
+    assert len(built.store.oxigraph) > 0
+    assert "loaded" in built.__dict__  # read from the files
+    cached = _kg(project)
+    assert len(cached.store.oxigraph) == len(built.store.oxigraph)
+    assert "loaded" not in cached.__dict__  # read back from the cache
+    assert cached.store.faithful
 
 
 def test_a_damaged_dataset_entry_is_a_miss(project: Path, tmp_path: Path) -> None:
-    fast_store.project_store(Project(project))
+    assert len(_kg(project).store.oxigraph)
     [dump] = (tmp_path / "cache" / "dataset").glob("*.nq")
     data = dump.read_bytes()
     assert b"huawei" in data
     dump.write_bytes(data.replace(b"huawei", b"huawai"))  # still well-formed N-Quads
-    again = fast_store.project_store(Project(project))
-    assert again.loaded is not None  # read from the files again
+    again = _kg(project)
+    assert len(again.store.oxigraph)
+    assert "loaded" in again.__dict__  # read from the files again
     assert b"huawai" not in dump.read_bytes()  # and cached again
 
 
@@ -277,10 +279,10 @@ def test_every_saved_query_keeps_its_checks(project: Path, monkeypatch: pytest.M
     names = sorted(path.stem for path in (project / "queries").glob("*.rq"))
     assert len(names) > KEEP
     for name in names:
-        load_named(Project(project), name)
+        _kg(project).saved_query(name)
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("checked again")
 
     monkeypatch.setattr("aiplus_kg.query.catalogue.load_query", refuse)
-    assert [load_named(Project(project), name).name for name in names] == names
+    assert [_kg(project).saved_query(name).name for name in names] == names

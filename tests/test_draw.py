@@ -13,6 +13,7 @@ from aiplus_kg.errors import InputError
 from aiplus_kg.load.dataset import load
 from aiplus_kg.load.terms import label
 from aiplus_kg.namespaces import AIP, ID, RDF, SRC
+from aiplus_kg.query.run import run_query
 from aiplus_kg.views import draw
 from aiplus_kg.views.paths import LinkGraph, NoPathError, build_link_graph
 from tests.query_support import ROOT, project_dataset, saved
@@ -27,6 +28,13 @@ needs_dot = pytest.mark.skipif(
 )
 
 
+def _query_picture(name: str, links: LinkGraph) -> draw.Picture:
+    query = saved(name)
+    return draw.query_picture(
+        project_dataset(), query, run_query(project_dataset(), query), links=links
+    )
+
+
 @pytest.fixture(scope="module")
 def links() -> LinkGraph:
     return build_link_graph(project_dataset())
@@ -35,7 +43,7 @@ def links() -> LinkGraph:
 @pytest.fixture(scope="module")
 def chip(links: LinkGraph) -> draw.Picture:
     """The picture of the saved query chip-to-goal (with its default chip)."""
-    return draw.query_picture(project_dataset(), saved("chip-to-goal"), links=links)
+    return _query_picture("chip-to-goal", links)
 
 
 def _edge(picture: draw.Picture, tail: str, prop: URIRef, head: str) -> draw.EdgeInfo:
@@ -171,7 +179,7 @@ def test_entity_picture_depth(links: LinkGraph) -> None:
 
 def test_query_without_entities_is_refused(links: LinkGraph) -> None:
     with pytest.raises(InputError, match="hold no entity"):
-        draw.query_picture(project_dataset(), saved("articles"), links=links)
+        _query_picture("articles", links)
 
 
 def test_both_hedge_forms_in_the_mini_project() -> None:
@@ -191,7 +199,7 @@ def test_both_hedge_forms_in_the_mini_project() -> None:
 
 
 def test_to_dot_is_stable_and_escapes_labels(links: LinkGraph, chip: draw.Picture) -> None:
-    again = draw.query_picture(project_dataset(), saved("chip-to-goal"), links=links)
+    again = _query_picture("chip-to-goal", links)
     assert draw.to_dot(again) == draw.to_dot(chip)
     tricky = draw.Picture(
         title='a <b> & "c" \\ d',

@@ -8,7 +8,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from aiplus_kg.errors import InputError
-from aiplus_kg.load.dataset import LoadedDataset, load, load_extra, parse_turtle
+from aiplus_kg.load.dataset import LoadedDataset, load, load_extra
+from aiplus_kg.load.turtle import parse_turtle
 from aiplus_kg.namespaces import AIP, ID, ONTOLOGY_GRAPH, RDFS, REFERENCE_GRAPH, SRC
 
 
@@ -206,7 +207,7 @@ def _literals(graph: Graph) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("path", _TURTLE, ids=str)
 def test_fast_parse_reads_what_rdflib_reads(path: Path) -> None:
-    from aiplus_kg.load.dataset import _parse_with_oxigraph
+    from aiplus_kg.load.turtle import _parse_with_oxigraph
 
     text = (_ROOT / path).read_text(encoding="utf-8")
     fast = _parse_with_oxigraph(text, _BASE)
@@ -219,7 +220,7 @@ def test_fast_parse_reads_what_rdflib_reads(path: Path) -> None:
 
 
 def test_most_files_take_the_fast_parse() -> None:
-    from aiplus_kg.load.dataset import _parse_with_oxigraph
+    from aiplus_kg.load.turtle import _parse_with_oxigraph
 
     fast = [p for p in _TURTLE if _parse_with_oxigraph((_ROOT / p).read_text(), _BASE)]
     assert len(fast) >= len(_TURTLE) - 3
@@ -236,13 +237,13 @@ def test_most_files_take_the_fast_parse() -> None:
     ids=["explicit-xsd-string", "prefixed-xsd-string", "capital-language-tag", "syntax-error"],
 )
 def test_fast_parse_leaves_to_rdflib_what_it_would_change(text: str) -> None:
-    from aiplus_kg.load.dataset import _parse_with_oxigraph
+    from aiplus_kg.load.turtle import _parse_with_oxigraph
 
     assert _parse_with_oxigraph(text, _BASE) is None
 
 
 def test_the_iri_xsd_string_outside_a_literal_keeps_the_fast_parse() -> None:
-    from aiplus_kg.load.dataset import _parse_with_oxigraph
+    from aiplus_kg.load.turtle import _parse_with_oxigraph
 
     text = (
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
@@ -252,14 +253,14 @@ def test_the_iri_xsd_string_outside_a_literal_keeps_the_fast_parse() -> None:
 
 
 def test_the_project_files_take_the_fast_parse() -> None:
-    from aiplus_kg.load.dataset import _parse_with_oxigraph
+    from aiplus_kg.load.turtle import _parse_with_oxigraph
 
     for path in ("ontology/aiplus.ttl", "shapes/aiplus-shapes.ttl"):
         assert _parse_with_oxigraph((_ROOT / path).read_text(), _BASE) is not None, path
 
 
 def test_blank_node_labels_stay_apart_across_files() -> None:
-    from aiplus_kg.load.dataset import _parse_with_oxigraph
+    from aiplus_kg.load.turtle import _parse_with_oxigraph
 
     text = "_:b1 <urn:x:p> <urn:x:o> ."
     first, second = _parse_with_oxigraph(text, _BASE), _parse_with_oxigraph(text, _BASE)

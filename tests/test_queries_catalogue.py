@@ -17,8 +17,8 @@ from aiplus_kg.query.catalogue import (
     load_named,
     load_query,
     parse_header,
-    parse_parameter,
 )
+from aiplus_kg.query.parameters import parse_parameter
 from tests.query_support import QUERIES, ROOT, catalogue
 
 ISSUE_TOPICS = {

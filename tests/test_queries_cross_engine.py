@@ -37,7 +37,8 @@ from __future__ import annotations
 import pytest
 
 from aiplus_kg.namespaces import ID
-from aiplus_kg.query.catalogue import bind_parameters, run_saved
+from aiplus_kg.query.parameters import bind_parameters
+from aiplus_kg.query.run import run_saved
 from tests.query_support import (
     catalogue,
     default_results,

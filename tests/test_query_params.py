@@ -11,12 +11,9 @@ from rdflib import Literal, URIRef
 from aiplus_kg.errors import InputError
 from aiplus_kg.load.dataset import load
 from aiplus_kg.namespaces import ID, SRC, XSD
-from aiplus_kg.query.catalogue import (
-    bind_parameters,
-    load_query,
-    parse_assignments,
-    run_saved,
-)
+from aiplus_kg.query.catalogue import load_query
+from aiplus_kg.query.parameters import bind_parameters, parse_assignments
+from aiplus_kg.query.run import run_saved
 from tests.query_support import ROOT, default_results, project_dataset, saved
 from tests.support import MINI, run_cli
 
@@ -57,12 +54,12 @@ def test_an_article_named_by_iri_needs_no_list_of_graphs(
 ) -> None:
     """Listing every named graph costs time on a large store; a prefixed name or an IRI
     is resolved without it."""
-    from aiplus_kg.query import catalogue as queries
+    from aiplus_kg.query import parameters
 
     def unwanted(dataset: object) -> list[object]:
         raise AssertionError("the named graphs were listed")
 
-    monkeypatch.setattr(queries, "dataset_graphs", unwanted)
+    monkeypatch.setattr(parameters, "dataset_graphs", unwanted)
     bound = bind_parameters(project_dataset(), saved("article-facts"), {"article": value})
     assert bound == {"_article_iri": SRC["001-c4f603b6c01e8ba9"]}
 

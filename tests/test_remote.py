@@ -36,7 +36,8 @@ from aiplus_kg.errors import InputError, InternalError
 from aiplus_kg.export.void import VOID_GRAPH
 from aiplus_kg.load.terms import DEFAULT_GRAPH_ID
 from aiplus_kg.query import remote
-from aiplus_kg.query.catalogue import bind_parameters, run_saved
+from aiplus_kg.query.parameters import bind_parameters
+from aiplus_kg.query.run import run_saved
 from aiplus_kg.query.values import bind_values, sparql_term
 from tests.query_support import (
     ROOT,

@@ -1,6 +1,6 @@
-"""Labels, entities and articles resolved on the fast engine's store (a
-:class:`aiplus_kg.oxstore.GraphView`, whose labels are read once and kept with the store)
-give exactly what they give on the rdflib dataset."""
+"""Labels, entities and articles resolved on the fast engine's store
+(:class:`aiplus_kg.load.store.Store`) give exactly what they give on the rdflib
+dataset."""
 
 from __future__ import annotations
 
@@ -10,17 +10,17 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 
 from aiplus_kg.errors import InputError
-from aiplus_kg.fast_store import build_store
 from aiplus_kg.load.dataset import LoadedDataset
 from aiplus_kg.load.resolve import close_labels, find_by_label, normalize_label, resolve
+from aiplus_kg.load.store import Store
+from aiplus_kg.load.terms import dataset_graphs
 from aiplus_kg.namespaces import ID, RDFS, SKOS, SRC
-from aiplus_kg.query.catalogue import bind_parameters, dataset_graphs
-from aiplus_kg.store_index import label_index
+from aiplus_kg.query.parameters import bind_parameters
 from tests.query_support import project_dataset, saved
 
 
-def _view(dataset: Dataset) -> object:
-    return build_store(dataset).view
+def _view(dataset: Dataset) -> Store:
+    return Store.of_dataset(dataset)
 
 
 def _outcome(graph: object, term: str) -> object:
@@ -107,14 +107,6 @@ def test_folded_labels_match() -> None:
     both = [ID["office-a"], ID["office-b"]]
     assert find_by_label(view, " fine\n office ") == both  # type: ignore[arg-type]
     assert find_by_label(view, "CAFE\u0301 A") == [ID["plain"]]  # type: ignore[arg-type]
-
-
-def test_the_labels_are_read_once_per_store(loaded_mini: LoadedDataset) -> None:
-    store = build_store(loaded_mini.dataset)
-    first = label_index(store.view)  # type: ignore[arg-type]
-    assert label_index(store.view) is first  # type: ignore[arg-type]
-    other = build_store(loaded_mini.dataset)
-    assert label_index(other.view) is not first  # type: ignore[arg-type]
 
 
 def test_normalize_label_ascii_as_unicode() -> None:

@@ -29,8 +29,8 @@ from rdflib import Graph, URIRef
 
 from aiplus_kg.load.terms import DEFAULT_GRAPH_ID
 from aiplus_kg.project import Project
-from aiplus_kg.query.catalogue import run_saved, run_text
 from aiplus_kg.query.results import serialize_results
+from aiplus_kg.query.run import run_saved, run_text
 from aiplus_kg.serve.server import SparqlServer, acceptable_formats, make_server
 from tests.query_support import (
     ROOT,

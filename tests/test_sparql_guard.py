@@ -12,9 +12,10 @@ from rdflib import Literal
 
 from aiplus_kg.cli import cli
 from aiplus_kg.errors import InputError
+from aiplus_kg.load.terms import dataset_graphs
 from aiplus_kg.namespaces import SRC
-from aiplus_kg.query.catalogue import dataset_graphs, run_text
 from aiplus_kg.query.guard import QueryRefusedError, prepare
+from aiplus_kg.query.run import run_text
 from tests.query_support import ROOT, project_dataset
 from tests.support import run_cli
 

@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
+from aiplus_kg.knowledge_graph import KnowledgeGraph
 from aiplus_kg.load.dataset import load
-from aiplus_kg.namespaces import ID, RDF, RDFS, SH, XSD
-from aiplus_kg.validate.validation import Report, render_text, validate
-from tests.support import run_cli
+from aiplus_kg.namespaces import AIP, ID, SH
+from aiplus_kg.project import Project
+from aiplus_kg.validate.report import Report, render_text
+from tests.support import MINI, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,7 +33,7 @@ id:test-budget a aip:MonetaryAmount ;
 
 @pytest.fixture(scope="module")
 def shipped() -> Report:
-    return validate(load(ROOT))
+    return KnowledgeGraph(Project(ROOT), cache=None).validate()
 
 
 def test_the_shipped_graph_conforms(shipped: Report) -> None:
@@ -105,156 +106,60 @@ def test_unknown_option() -> None:
     assert run_cli("validate", "--frobnicate", root=ROOT).exit_code == 2
 
 
-# --- the fast validator's store, shared by its two passes ---------------------------
+# --- the two passes ---------------------------------------------------------------
 
 
-def _pass_triples() -> tuple[set[tuple[Node, Node, Node]], set[tuple[Node, Node, Node]]]:
-    asserted = {(ID.a, ID.p, ID.b), (ID.a, RDFS.label, Literal("a", lang="en"))}
-    return asserted, asserted | {(ID.a, RDF.type, ID.Thing), (ID.b, ID.q, Literal(2))}
+def _kg(extra: str | None = None, tmp_path: Path | None = None) -> KnowledgeGraph:
+    kg = KnowledgeGraph(Project(ROOT), cache=None)
+    if extra is not None and tmp_path is not None:
+        path = tmp_path / "extra.ttl"
+        path.write_text(extra, encoding="utf-8")
+        kg.add_files([path])
+    return kg
 
 
-def _store_triples(ds: object) -> set[tuple[Node, ...]]:
-    from aiplus_kg.oxstore import select
-
-    answer = select(ds, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")  # type: ignore[arg-type]
-    assert not isinstance(answer, bool)
-    rows = answer[1]
-    assert len(rows) == len(set(rows)), "a triple found twice"
-    return set(rows)  # type: ignore[arg-type]
-
-
-def test_the_passes_read_one_store_the_closure_with_its_inferred_graph() -> None:
-    """The asserted pass's queries read the asserted triples, the closure's read those
-    and the inferred ones, each once: one store, the inferred triples in a named graph."""
-    from aiplus_kg.validate.validation import INFERRED_GRAPH, _fast_passes
-
-    loaded = load(ROOT)
-    asserted, data, _, asserted_ox, closure_ox = _fast_passes(loaded)
-    assert closure_ox.store is asserted_ox.store
-    assert _store_triples(asserted_ox) == set(loaded.union()) == set(asserted.triples)
-    assert _store_triples(closure_ox) == set(data.triples)
-    assert len(data.triples) > len(asserted.triples)
-    assert asserted_ox.faithful
-    assert closure_ox.faithful
-    stored = {q.triple for q in closure_ox.store.quads_for_pattern(None, None, None, None)}
-    assert len(stored) == len(closure_ox.store) == len(data.triples)  # none in both
-    named = {g.value for g in closure_ox.store.named_graphs()}
-    assert named == {str(INFERRED_GRAPH)}
+HUAWEI_HAS_NO_PARTNER = """\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix aip: <https://w3id.org/aiplus/ontology#> .
+@prefix id: <https://w3id.org/aiplus/id/> .
+[] a sh:NodeShape ; sh:targetNode id:huawei ;
+   sh:property [ sh:path aip:partnerOf ; sh:maxCount 0 ] .
+"""
 
 
-def test_the_asserted_pass_store_leaves_out_what_the_closure_drops() -> None:
-    """A triple whose predicate is a blank node, which the closure drops as owlrl
-    does, is in neither pass's data nor store."""
-    from rdflib import BNode
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_shapes_see_the_types_the_closure_infers(engine: str) -> None:
+    """SMIC is Huawei's partner in the files; Huawei is SMIC's by inference only
+    (aip:partnerOf is symmetric): the shapes see it on the closure."""
+    from aiplus_kg.reason.closure import compute_closure
+    from aiplus_kg.validate.run import validate
 
-    from aiplus_kg.validate.validation import _fast_passes
-
-    odd = (ID.a, BNode(), ID.b)
-
-    class Loaded:
-        def union(self) -> set[tuple[Node, Node, Node]]:
-            return {*_pass_triples()[0], odd}
-
-    asserted, data, _, asserted_ox, closure_ox = _fast_passes(Loaded())  # type: ignore[arg-type]
-    assert set(asserted.triples) == _pass_triples()[0] == _store_triples(asserted_ox)
-    assert odd not in data.triples
-    assert _store_triples(closure_ox) == set(data.triples)
+    loaded = load(MINI)
+    shapes = Graph().parse(data=HUAWEI_HAS_NO_PARTNER, format="turtle")
+    assert (ID.huawei, AIP.partnerOf, ID.smic) not in loaded.union()
+    closure = compute_closure(loaded.union(), engine)  # type: ignore[arg-type]
+    with_closure = validate(loaded, shapes, closure, engine=engine)  # type: ignore[arg-type]
+    asserted = validate(loaded, shapes, None, engine=engine)  # type: ignore[arg-type]
+    assert str(ID.huawei) in {f.focus for f in with_closure.findings}
+    assert str(ID.huawei) not in {f.focus for f in asserted.findings}
 
 
-def test_the_closure_pass_store_checks_the_new_literals() -> None:
-    from aiplus_kg.oxstore import graph_store, layered_store
-
-    asserted, closure = _pass_triples()
-    closure.add((ID.b, ID.r, Literal("0.50", datatype=XSD.decimal)))  # stored as 0.5
-    base = graph_store(list(asserted), background=True)
-    layer = layered_store(base, closure - asserted, URIRef("urn:x:inferred"), background=True)
-    assert not layer.faithful
-    assert base.faithful
+def test_without_inference_the_closure_is_not_computed() -> None:
+    kg = _kg()
+    report = kg.validate(inference=False)
+    assert not report.inference
+    assert "closure" not in kg.__dict__
 
 
-def test_fast_closure_parts() -> None:
-    """The closure's given part is the caller's set itself, untouched; the inferred part
-    does not meet it; together they are the whole closure."""
-    from aiplus_kg.fast_reasoning import fast_closure, fast_closure_set
-
-    asserted, _ = _pass_triples()
-    kept = set(asserted)
-    closure, _ = fast_closure(asserted)
-    assert closure.given is asserted
-    assert asserted == kept
-    assert not closure.inferred.keys() & closure.given
-    assert closure.inferred
-    assert set(closure) == fast_closure_set(kept)[0]
-    assert len(closure) == len(fast_closure_set(kept)[0])
-    assert all(t in closure for t in kept)
-
-
-def test_fast_closure_drops_blank_node_predicates_as_owlrl_does() -> None:
-    from rdflib import BNode
-
-    from aiplus_kg.fast_reasoning import fast_closure
-
-    odd = (ID.a, BNode(), ID.b)
-    asserted = {*_pass_triples()[0], odd}
-    closure, _ = fast_closure(asserted)
-    assert odd in asserted
-    assert odd not in closure
-    assert (ID.a, ID.p, ID.b) in closure
-
-
-def test_the_fast_validator_checks_focus_nodes_in_the_data_order() -> None:
-    """Focus nodes are checked, and their results listed, in the order the triples
-    came: in a set's hash order every check would reach all over a large heap."""
-    from aiplus_kg.fast_shacl import validate_fast
-
-    shapes = Graph().parse(
-        data="""PREFIX sh: <http://www.w3.org/ns/shacl#>
-        PREFIX ex: <urn:x:>
-        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
-            sh:property [ sh:path ex:p ; sh:minCount 1 ] .""",
-        format="turtle",
-    )
-    nodes = [ID[f"e{i}"] for i in range(60)]
-    results, _ = validate_fast([(n, RDF.type, URIRef("urn:x:C")) for n in nodes], shapes)
-    assert [r.focus for r in results] == nodes
-
-
-def test_the_fast_validator_runs_sparql_last_and_lists_results_in_shape_order(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Shapes that need the store (a SPARQL target, or a SPARQL constraint in a shape
-    they reach) are checked after the others, which run while the store may still be
-    loading; the results are listed in the shapes' order all the same."""
-    from aiplus_kg import shacl_checks
-    from aiplus_kg.fast_shacl import validate_fast
-
-    shapes = Graph().parse(
-        data="""PREFIX sh: <http://www.w3.org/ns/shacl#>
-        PREFIX ex: <urn:x:>
-        ex:A a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ;
-            sh:select "SELECT ?this WHERE { ?this a <urn:x:C> }" ] ;
-            sh:property [ sh:path ex:p ; sh:minCount 1 ] .
-        ex:B a sh:NodeShape ; sh:targetClass ex:C ; sh:node ex:N .
-        ex:N a sh:NodeShape ; sh:sparql [
-            sh:select "SELECT $this WHERE { $this a <urn:x:C> }" ] .
-        ex:D a sh:NodeShape ; sh:targetClass ex:C ;
-            sh:property [ sh:path ex:q ; sh:minCount 1 ] .""",
-        format="turtle",
-    )
-    order: list[Node] = []
-    checked = shacl_checks.Validator.validate
-
-    def validate(self: shacl_checks.Validator, shape: object, focus: object) -> object:
-        if not self._depth:
-            order.append(shape.node)  # type: ignore[attr-defined]
-        return checked(self, shape, focus)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(shacl_checks.Validator, "validate", validate)
-    x = URIRef("urn:x:")
-    results, _ = validate_fast([(ID.e, RDF.type, x + "C")], shapes)
-    assert order == [x + "D", x + "A", x + "B"]
-    assert [(r.component, r.path) for r in results] == [
-        ("MinCountConstraintComponent", x + "p"),
-        ("NodeConstraintComponent", None),
-        ("MinCountConstraintComponent", x + "q"),
-    ]
+def test_the_inconsistencies_are_violations(tmp_path: Path) -> None:
+    person = """\
+@prefix aip: <https://w3id.org/aiplus/ontology#> .
+@prefix id: <https://w3id.org/aiplus/id/> .
+id:huawei a aip:Person .
+"""
+    report = _kg(person, tmp_path).validate()
+    clashes = [f for f in report.findings if f.component == "OWLRLConsistency"]
+    assert clashes
+    assert clashes[0].severity == "Violation"
+    assert clashes[0].focus == str(ID.huawei)
+    assert "Huawei (id:huawei)" in clashes[0].message

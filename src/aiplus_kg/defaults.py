@@ -7,6 +7,8 @@ server, the drawing, the export. Those modules take their values from here.
 
 from __future__ import annotations
 
+from typing import Literal
+
 __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_DEPTH",
@@ -18,9 +20,18 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "DEFAULT_WORKERS",
     "DESCRIPTION_FORMATS",
+    "ENGINES",
     "EXPORT_FORMATS",
     "PICTURE_FORMATS",
+    "Engine",
 ]
+
+Engine = Literal["fast", "reference"]
+"""The engines: ``fast`` (reasonable, pyshacl-turbo, pyoxigraph) and ``reference``
+(owlrl, pySHACL, rdflib), which give the same answers
+(:class:`aiplus_kg.knowledge_graph.KnowledgeGraph`)."""
+
+ENGINES: tuple[Engine, ...] = ("fast", "reference")
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds to wait for a remote endpoint (:mod:`aiplus_kg.query.remote`)."""

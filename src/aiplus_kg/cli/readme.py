@@ -24,7 +24,7 @@ import click
 from aiplus_kg.atomic import atomic_write
 from aiplus_kg.cli import cli
 from aiplus_kg.errors import AiplusError, InputError
-from aiplus_kg.load.dataset import read_text
+from aiplus_kg.load.turtle import read_text
 from aiplus_kg.project import Project, display_path, find_project
 from aiplus_kg.query.catalogue import SavedQuery, load_catalogue
 

@@ -25,7 +25,7 @@ from rdflib.term import Node
 from aiplus_kg.atomic import atomic_write
 from aiplus_kg.errors import InputError, InternalError, located
 from aiplus_kg.export.canon import canonical_graph
-from aiplus_kg.load.dataset import parse_turtle_data, read_text
+from aiplus_kg.load.turtle import parse_turtle_data, read_text
 from aiplus_kg.namespaces import PREFIXES, RDF
 from aiplus_kg.project import Project, display_path
 

@@ -30,7 +30,7 @@ from rdflib.plugins.serializers.turtle import SUBJECT
 from rdflib.term import Node
 
 from aiplus_kg.atomic import atomic_write
-from aiplus_kg.defaults import EXPORT_FORMATS
+from aiplus_kg.defaults import EXPORT_FORMATS, Engine
 from aiplus_kg.errors import InputError
 from aiplus_kg.export.canon import canonical_graph, canonical_lines, graph_tag
 from aiplus_kg.export.fmt import SortedLongTurtleSerializer, to_turtle, turtle_graph
@@ -263,6 +263,7 @@ def export_dataset(
     *,
     graphs: Sequence[str] = (),
     inferred: bool = False,
+    engine: Engine = "fast",
     extra_graphs: Mapping[URIRef, Graph] | None = None,
 ) -> Dataset:
     """What ``aiplus export`` writes: ``dataset`` itself, or a new dataset with
@@ -270,7 +271,8 @@ def export_dataset(
     * only the graphs that ``graphs`` names (see :func:`select_graphs`);
     * with ``inferred``, the graph :data:`INFERRED_GRAPH`: what the OWL RL closure of
       those graphs adds, together with the ontology and the reference data when they
-      are not selected themselves (see :mod:`aiplus_kg.reason.inferred`);
+      are not selected themselves (see :mod:`aiplus_kg.reason.inferred`), by
+      ``engine``;
     * each graph of ``extra_graphs`` under its IRI (such as a VoID description);
       an IRI that the export already holds is an :class:`InputError`.
     """
@@ -288,7 +290,8 @@ def export_dataset(
     if inferred:
         context = [dataset.graph(i) for i in (ONTOLOGY_GRAPH, REFERENCE_GRAPH) if i not in chosen]
         selected = [dataset.graph(i) for i in chosen]
-        added = inferred_triples(selected, context, dataset.graph(ONTOLOGY_GRAPH))
+        ontology = dataset.graph(ONTOLOGY_GRAPH)
+        added = inferred_triples(selected, context, ontology, engine=engine)
         _copy(added, out.graph(INFERRED_GRAPH))
     for iri, graph in (extra_graphs or {}).items():
         if len(out.graph(iri)):

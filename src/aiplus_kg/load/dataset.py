@@ -1,4 +1,4 @@
-"""Assemble the project's dataset: the one place that reads the Turtle files.
+"""Assemble the project's dataset: the one place that reads the project's Turtle files.
 
 Files go to named graphs as follows:
 
@@ -8,26 +8,23 @@ Files go to named graphs as follows:
 
 :class:`LoadedDataset` keeps each named graph's triples as read; its ``dataset``, an
 :class:`rdflib.Dataset` with ``default_union=True`` (queries and pattern look-ups see
-the union of all named graphs), is built the first time it is asked for. The fast
-engine reads the triples directly and never builds it.
+the union of all named graphs), is built the first time it is asked for: reasoning,
+validation and the pyoxigraph store read the triples without it.
 """
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from itertools import repeat
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
-from aiplus_kg.bulk import bulk_step
 from aiplus_kg.errors import InputError, located
+from aiplus_kg.load.terms import Triple
+from aiplus_kg.load.turtle import read_turtle
 from aiplus_kg.namespaces import (
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
@@ -37,25 +34,7 @@ from aiplus_kg.namespaces import (
 )
 from aiplus_kg.project import Project, display_path, find_project
 
-__all__ = [
-    "LoadedDataset",
-    "load",
-    "load_extra",
-    "load_project",
-    "new_dataset",
-    "parse_turtle",
-    "parse_turtle_data",
-    "read_text",
-    "read_turtle",
-]
-
-
-Triple = tuple[Node, Node, Node]
-OrderedTriples = dict[Triple, None]
-"""Triples as a set that iterates in the order they were added: the order they were
-made in, mostly, and so the order they lie in memory. Passing over a million triples
-in that order takes a fraction of the time it takes in a set's hash order, which
-reaches all over the heap."""
+__all__ = ["LoadedDataset", "load", "load_extra", "load_project", "new_dataset"]
 
 
 class LoadedDataset:
@@ -66,17 +45,12 @@ class LoadedDataset:
     are what every other accessor (:meth:`union`, :meth:`graph_triples`) sees.
     """
 
-    def __init__(
-        self,
-        dataset: Dataset | None = None,
-        files: dict[URIRef, tuple[Path, ...]] | None = None,
-        project: Project | None = None,
-    ) -> None:
-        self._dataset = dataset
-        self.files: dict[URIRef, tuple[Path, ...]] = {} if files is None else files
+    def __init__(self, project: Project | None = None) -> None:
         self.project = project
-        self._graphs: dict[URIRef, OrderedTriples] = {}
+        self.files: dict[URIRef, tuple[Path, ...]] = {}
+        self._graphs: dict[URIRef, dict[Triple, None]] = {}
         self._prefixes: list[tuple[str, str]] = []
+        self._dataset: Dataset | None = None
 
     @property
     def dataset(self) -> Dataset:
@@ -107,13 +81,14 @@ class LoadedDataset:
             return
         for graph in self._dataset.graphs():
             if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
-                yield graph.identifier, graph  # type: ignore[misc]
+                yield URIRef(str(graph.identifier)), graph
 
-    def union(self) -> OrderedTriples:
-        """The triples of all graphs together (a new set, in the order read)."""
+    def union(self) -> dict[Triple, None]:
+        """The distinct triples of all graphs together, in the order read (a new dict
+        used as an ordered set)."""
         if self._dataset is not None:
             return dict.fromkeys(self._dataset.triples((None, None, None)))
-        out: OrderedTriples = {}
+        out: dict[Triple, None] = {}
         for triples in self._graphs.values():
             out.update(triples)
         return out
@@ -122,9 +97,17 @@ class LoadedDataset:
         """``path`` as shown in messages."""
         return display_path(path, self.project.root if self.project else None)
 
-    def _add(
-        self, iri: URIRef, triples: Iterable[Triple], prefixes: Iterable[tuple[str, str]]
+    def add_file(
+        self, iri: URIRef, path: Path, memo: dict[object, Node] | None = None, *, replace: bool
     ) -> None:
+        """Read the Turtle file ``path`` into the named graph ``iri``, after what the
+        graph holds or, with ``replace``, instead of it."""
+        triples, prefixes = read_turtle(path, display=self.display(path), base=str(iri), memo=memo)
+        if replace:
+            self._drop(iri)
+            self.files[iri] = (path,)
+        else:
+            self.files[iri] = (*self.files.get(iri, ()), path)
         if self._dataset is not None:
             graph = self._dataset.graph(iri)
             graph.addN((s, p, o, graph) for s, p, o in triples)
@@ -148,209 +131,9 @@ def new_dataset() -> Dataset:
     return dataset
 
 
-@contextmanager
-def _quiet_rdflib_terms() -> Iterator[None]:
-    """Silence rdflib's log records about ill-typed literals; they are reported as errors."""
-    logger = logging.getLogger("rdflib.term")
-    previous = logger.disabled
-    logger.disabled = True
-    try:
-        yield
-    finally:
-        logger.disabled = previous
-
-
-def _line_of(text: str, needle: str) -> int | None:
-    index = text.find(needle)
-    return None if index < 0 else text.count("\n", 0, index) + 1
-
-
-def read_text(path: Path, *, display: str | None = None) -> str:
-    """The UTF-8 text of ``path``; an unreadable or non-UTF-8 file is an :class:`InputError`."""
-    shown = display or display_path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(located(shown, "no such file")) from None
-    except OSError as exc:
-        raise InputError(located(shown, f"cannot read: {exc.strerror or exc}")) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(located(shown, "not valid UTF-8", line)) from None
-
-
-def parse_turtle_data(text: str, *, display: str = "<data>", base: str | None = None) -> Graph:
-    """Parse the Turtle document ``text`` into a new graph.
-
-    Every problem becomes an :class:`InputError` whose message starts with
-    ``display:line:`` (or ``display:`` when no line is known): a syntax error, an
-    ill-typed literal.
-    """
-    fast = _oxigraph_triples(text, base)
-    if fast is None:
-        return _checked(_rdflib_graph(text, display, base), text, display)
-    _checked(fast[0], text, display)
-    return _graph_of(*fast)
-
-
-def _graph_of(triples: Iterable[Triple], prefixes: Iterable[tuple[str, str]]) -> Graph:
-    """A new graph holding ``triples``, with ``prefixes`` bound."""
-    graph = Graph(bind_namespaces="none")
-    graph.addN((s, p, o, graph) for s, p, o in triples)
-    for prefix, namespace in prefixes:
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
-
-
-def _rdflib_graph(text: str, display: str, base: str | None) -> Graph:
-    """``text`` read by rdflib's own parser; a problem is an :class:`InputError`."""
-    graph = Graph(bind_namespaces="none")
-    try:
-        with _quiet_rdflib_terms():
-            graph.parse(data=text, format="turtle", publicID=base)
-    except BadSyntax as exc:
-        why = getattr(exc, "_why", None) or str(exc).splitlines()[0]
-        raise InputError(located(display, f"syntax error: {why}", exc.lines + 1)) from None
-    except Exception as exc:  # rdflib raises assorted types for malformed input
-        raise InputError(located(display, f"cannot parse: {exc}")) from None
-    return graph
-
-
-def _checked(triples: Iterable[Triple], text: str, display: str) -> Iterable[Triple]:
-    """``triples``, unless one holds an ill-typed literal (an :class:`InputError`)."""
-    for _, _, term in triples:
-        if isinstance(term, Literal) and term.ill_typed:
-            datatype = term.datatype or ""
-            line = _line_of(text, f'"{term}"')
-            raise InputError(located(display, f'ill-typed literal "{term}"^^<{datatype}>', line))
-    return triples
-
-
-# Spellings pyoxigraph's parser would not hand back exactly as rdflib reads them: a
-# literal typed xsd:string explicitly (rdflib keeps it apart from a plain literal; the
-# datatype written as a full IRI or under any prefix) and a language tag with capitals
-# (pyoxigraph writes tags in lower case). The IRI xsd:string elsewhere, as in
-# ``rdfs:range xsd:string``, is no reason to leave pyoxigraph.
-_NOT_FOR_OXIGRAPH = re.compile(
-    r"\^\^\s*(?:<[^>]*string>|[A-Za-z0-9_.-]*:string\b)|[\"']@[A-Za-z0-9-]*[A-Z]"
-)
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _oxigraph_triples(
-    text: str, base: str | None, memo: dict[object, Node] | None = None
-) -> tuple[list[Triple], list[tuple[str, str]]] | None:
-    """The triples and prefixes rdflib would read from ``text``, parsed by pyoxigraph
-    (Rust, many times faster); ``None`` when pyoxigraph is not installed, when the text
-    uses a spelling it would not hand back unchanged, or when it finds a problem (a
-    relative IRI without ``base``, say), so that rdflib reads the file and words any
-    error as it always has.
-
-    Literals are built by rdflib from their lexical form and datatype, as its own
-    parser builds them; each blank node label gets a fresh blank node, as in rdflib.
-    IRIs and literals are looked up in ``memo`` (shared by the files of one load, so
-    that equal terms are one object) and added to it.
-    """
-    if _NOT_FOR_OXIGRAPH.search(text):
-        return None
-    try:
-        import pyoxigraph as ox
-    except ImportError:
-        return None
-    nodes: dict[object, Node] = {} if memo is None else memo
-    blanks: dict[str, BNode] = {}
-    blank_node = ox.BlankNode
-    named_node = ox.NamedNode
-
-    def term(node: object) -> Node:
-        found = nodes.get(node)
-        if found is not None:
-            return found
-        if isinstance(node, blank_node):
-            return blanks.setdefault(node.value, BNode())
-        if isinstance(node, named_node):
-            made: Node = URIRef(node.value)
-        elif node.language:  # type: ignore[attr-defined]
-            made = Literal(node.value, lang=node.language)  # type: ignore[attr-defined]
-        elif node.datatype.value == _XSD_STRING:  # type: ignore[attr-defined]
-            made = Literal(node.value)  # type: ignore[attr-defined]
-        else:
-            made = Literal(node.value, datatype=URIRef(node.datatype.value))  # type: ignore[attr-defined]
-        nodes[node] = made
-        return made
-
-    try:
-        parser = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base)
-        with _quiet_rdflib_terms():
-            triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in parser]
-        prefixes = list(parser.prefixes.items())
-    except (SyntaxError, ValueError, OSError):
-        return None
-    return triples, prefixes
-
-
-def _parse_with_oxigraph(text: str, base: str | None) -> Graph | None:
-    """What :func:`_oxigraph_triples` reads, as a graph with its prefixes (``None``
-    where it leaves the text to rdflib)."""
-    fast = _oxigraph_triples(text, base)
-    return None if fast is None else _graph_of(*fast)
-
-
-def read_turtle(
-    path: Path,
-    *,
-    display: str | None = None,
-    base: str | None = None,
-    memo: dict[object, Node] | None = None,
-) -> tuple[Iterable[Triple], list[tuple[str, str]]]:
-    """The triples and prefixes of the Turtle file ``path``, checked as
-    :func:`parse_turtle_data` checks them (same errors); ``memo`` as in
-    :func:`_oxigraph_triples`."""
-    shown = display or display_path(path)
-    text = read_text(path, display=shown)
-    fast = _oxigraph_triples(text, base, memo)
-    if fast is None:
-        graph = _rdflib_graph(text, shown, base)
-        return _checked(graph, text, shown), list(graph.namespaces())
-    return _checked(fast[0], text, shown), fast[1]
-
-
-def parse_turtle(
-    path: Path,
-    into: Graph | None = None,
-    *,
-    display: str | None = None,
-    base: str | None = None,
-) -> Graph:
-    """Parse the Turtle file ``path`` into ``into`` (a new graph by default) and return it.
-
-    Errors are :class:`InputError` located at ``file:line`` (see
-    :func:`read_text` and :func:`parse_turtle_data`).
-    """
-    shown = display or display_path(path)
-    if into is None:
-        return parse_turtle_data(read_text(path, display=shown), display=shown, base=base)
-    triples, prefixes = read_turtle(path, display=shown, base=base)
-    into.addN((s, p, o, into) for s, p, o in triples)
-    for prefix, namespace in prefixes:
-        into.bind(prefix, namespace, override=False)
-    return into
-
-
-def _add_file(
-    loaded: LoadedDataset, iri: URIRef, path: Path, memo: dict[object, Node] | None = None
-) -> None:
-    triples, prefixes = read_turtle(path, display=loaded.display(path), base=str(iri), memo=memo)
-    loaded._add(iri, triples, prefixes)
-    loaded.files[iri] = (*loaded.files.get(iri, ()), path)
-
-
-@bulk_step
 def load_project(project: Project) -> LoadedDataset:
     """Load the ontology, the reference data and one named graph per article."""
-    loaded = LoadedDataset(None, {}, project)
+    loaded = LoadedDataset(project)
     if not project.ontology_file.is_file():
         raise InputError(
             located(project.display(project.ontology_file), "missing ontology file")
@@ -359,13 +142,12 @@ def load_project(project: Project) -> LoadedDataset:
     articles = project.article_files()
     if not articles:
         raise InputError(located(project.display(project.articles_dir), "no article files (*.ttl)"))
-
-    memo: dict[object, Node] = {}
-    _add_file(loaded, ONTOLOGY_GRAPH, project.ontology_file, memo)
+    memo: dict[object, Node] = {}  # equal terms of different files are one object
+    loaded.add_file(ONTOLOGY_GRAPH, project.ontology_file, memo, replace=False)
     for path in project.reference_files():
-        _add_file(loaded, REFERENCE_GRAPH, path, memo)
+        loaded.add_file(REFERENCE_GRAPH, path, memo, replace=False)
     for path in articles:
-        _add_file(loaded, article_graph_iri(path.stem), path, memo)
+        loaded.add_file(article_graph_iri(path.stem), path, memo, replace=False)
     return loaded
 
 
@@ -385,9 +167,6 @@ def load_extra(loaded: LoadedDataset, paths: Iterable[Path | str]) -> list[URIRe
     for item in paths:
         path = Path(item)
         iri = article_graph_iri(path.stem)
-        triples, prefixes = read_turtle(path, display=loaded.display(path), base=str(iri))
-        loaded._drop(iri)
-        loaded._add(iri, triples, prefixes)
-        loaded.files[iri] = (path,)
+        loaded.add_file(iri, path, replace=True)
         added.append(iri)
     return added

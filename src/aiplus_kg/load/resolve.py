@@ -6,12 +6,11 @@ import difflib
 import unicodedata
 from collections.abc import Callable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from aiplus_kg.errors import InputError
-from aiplus_kg.load.terms import LABEL_PROPERTIES, label, term_text
+from aiplus_kg.load.terms import LABEL_PROPERTIES, TripleSource, label, term_text
 from aiplus_kg.namespaces import expand_curie
-from aiplus_kg.store_index import as_view, label_index
 
 __all__ = ["close_labels", "find_by_label", "is_known", "normalize_label", "resolve"]
 
@@ -25,22 +24,16 @@ def normalize_label(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def is_known(graph: Graph, iri: URIRef) -> bool:
+def is_known(graph: TripleSource, iri: URIRef) -> bool:
     """Whether ``iri`` occurs anywhere in ``graph`` (subject, predicate or object)."""
     return (iri, None, None) in graph or (None, iri, None) in graph or (None, None, iri) in graph
 
 
-def find_by_label(graph: Graph, text: str) -> list[URIRef]:
-    """Every IRI one of whose labels (any language) equals ``text`` once normalized.
-
-    On the fast engine's view of a store the labels are read once and kept with the
-    store (:func:`aiplus_kg.store_index.label_index`)."""
+def find_by_label(graph: TripleSource, text: str) -> list[URIRef]:
+    """Every IRI one of whose labels (any language) equals ``text`` once normalized."""
     wanted = normalize_label(text)
     if not wanted:
         return []
-    view = as_view(graph)
-    if view is not None:
-        return label_index(view).find(wanted)
     found: set[URIRef] = set()
     for prop in LABEL_PROPERTIES:
         for subject, value in graph.subject_objects(prop):
@@ -53,15 +46,11 @@ def find_by_label(graph: Graph, text: str) -> list[URIRef]:
     return sorted(found)
 
 
-def close_labels(graph: Graph, text: str, limit: int = 5) -> list[URIRef]:
+def close_labels(graph: TripleSource, text: str, limit: int = 5) -> list[URIRef]:
     """IRIs whose labels come close to ``text`` (a typo, a part of the label), best first."""
     wanted = normalize_label(text)
     if not wanted:
         return []
-    view = as_view(graph)
-    if view is not None:
-        index = label_index(view)
-        return _closest(wanted, list(index.keys()), index.find, limit)
     by_label: dict[str, set[URIRef]] = {}
     for prop in LABEL_PROPERTIES:
         for subject, value in graph.subject_objects(prop):
@@ -94,7 +83,7 @@ def _as_iri(term: str) -> URIRef | None:
     return None
 
 
-def resolve(graph: Graph, term: str, *, must_exist: bool = True) -> URIRef:
+def resolve(graph: TripleSource, term: str, *, must_exist: bool = True) -> URIRef:
     """Resolve ``term`` against ``graph``.
 
     ``term`` may be a full IRI (``https://...`` or ``<...>``), a prefixed name with a

@@ -4,6 +4,7 @@ and the nodes reached along links."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, TypeAlias
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -19,9 +20,15 @@ from aiplus_kg.namespaces import (
     curie,
 )
 
+if TYPE_CHECKING:
+    from aiplus_kg.load.store import Store
+
 __all__ = [
     "DEFAULT_GRAPH_ID",
     "LABEL_PROPERTIES",
+    "Triple",
+    "TripleSource",
+    "dataset_graphs",
     "display",
     "graph_name",
     "graph_sort_key",
@@ -31,6 +38,12 @@ __all__ = [
     "term_text",
     "union_graph",
 ]
+
+Triple: TypeAlias = tuple[Node, Node, Node]
+
+TripleSource: TypeAlias = "Graph | Store"
+"""Where labels and names are looked up: an rdflib graph or dataset, or the fast
+engine's store (which answers the same look-ups on its default graph)."""
 
 LABEL_PROPERTIES: tuple[URIRef, ...] = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 """Properties whose values name an entity, in order of preference."""
@@ -46,6 +59,18 @@ def union_graph(source: Graph) -> Graph:
     union = bind_prefixes(Graph(bind_namespaces="none"))
     union += source.triples((None, None, None))
     return union
+
+
+def dataset_graphs(source: Dataset | Store) -> frozenset[URIRef]:
+    """The IRIs of the non-empty named graphs of ``source``, an rdflib dataset or the
+    fast engine's store."""
+    if not isinstance(source, Dataset):
+        return source.graphs()
+    return frozenset(
+        URIRef(str(g.identifier))
+        for g in source.graphs()
+        if g.identifier != DEFAULT_GRAPH_ID and len(g) > 0
+    )
 
 
 def graph_sort_key(iri: Node) -> tuple[int, str]:
@@ -78,7 +103,7 @@ def graph_name(iri: Node) -> str:
     return curie(str(iri))
 
 
-def label(graph: Graph, node: Node, lang: str = "en") -> str | None:
+def label(graph: TripleSource, node: Node, lang: str = "en") -> str | None:
     """The best label of ``node``: ``lang`` first, then untagged, then French, then any."""
     if not isinstance(node, URIRef | BNode):
         return None
@@ -113,7 +138,7 @@ def term_text(node: Node) -> str:
     return node.n3()
 
 
-def display(graph: Graph, node: Node, lang: str = "en") -> str:
+def display(graph: TripleSource, node: Node, lang: str = "en") -> str:
     """``Label (curie)`` for a named term, or its compact spelling when it has no label."""
     name = label(graph, node, lang)
     if name is None:

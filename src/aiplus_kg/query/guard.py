@@ -20,16 +20,17 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pyparsing import ParseException
 from rdflib import URIRef, Variable
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
 
 from aiplus_kg.errors import InputError, located
 from aiplus_kg.load.terms import graph_name
+
+if TYPE_CHECKING:  # rdflib's SPARQL parser is imported when a query is parsed
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.sparql import Query
 
 __all__ = ["PreparedQuery", "QueryRefusedError", "check_graphs", "prepare", "walk"]
 
@@ -61,9 +62,10 @@ class QueryRefusedError(InputError):
 
 @dataclass(frozen=True)
 class PreparedQuery:
-    """A parsed, checked query ready for :meth:`rdflib.graph.Graph.query`."""
+    """A parsed, checked query ready for :meth:`rdflib.graph.Graph.query` (``query`` is
+    ``None`` for the checks of a saved query read back from the cache)."""
 
-    query: Query
+    query: Query | None
     form: str  # "SELECT" or "ASK"
     variables: tuple[str, ...]  # projected variables, in order (SELECT)
     mentioned: frozenset[str]  # every variable the query mentions
@@ -74,6 +76,8 @@ class PreparedQuery:
 
 def walk(node: object) -> Iterator[object]:
     """Every node under ``node`` in an rdflib parse tree or algebra, ``node`` included."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [node]
     seen: set[int] = set()
     while stack:
@@ -99,6 +103,9 @@ def _syntax_error(exc: ParseException, display: str) -> InputError:
 
 
 def _refuse_update(text: str, display: str) -> None:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         parsed = parseUpdate(text)
     except ParseException:
@@ -114,6 +121,8 @@ def _refuse_update(text: str, display: str) -> None:
 
 
 def _is_ordered(algebra: CompValue) -> bool:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     node: object = algebra.p
     while isinstance(node, CompValue):
         if node.name == "OrderBy":
@@ -146,6 +155,11 @@ def prepare(
     Raises :class:`InputError` for a syntax error (located at ``display:line``) and
     :class:`QueryRefusedError` for a refused form.
     """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     try:
         parsed = parseQuery(text)
     except ParseException as exc:

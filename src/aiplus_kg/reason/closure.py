@@ -1,76 +1,151 @@
-"""OWL RL reasoning: the closure of a graph and its inconsistencies.
+"""The OWL 2 RL closure of a graph and the inconsistencies it holds.
 
-The reference engine is owlrl; the fast engine (the default, see
-:mod:`aiplus_kg.engines`) is ``reasonable``, made to agree with owlrl on the project's
-own entailments and on every inconsistency message (:mod:`aiplus_kg.fast_reasoning`).
+Two engines compute it:
 
-owlrl records every inconsistency it meets (a member of ``owl:Nothing``, an individual
-of two disjoint classes, ``owl:sameAs`` against ``owl:differentFrom`` or
-``owl:AllDifferent``, an ill-typed literal, a broken cardinality, ...) with
-``Core.add_error``; at the end of the closure it writes each message into the graph as
-``[] a err:ErrorMessage ; err:error "message"``, where ``err:`` is owlrl's own error
-vocabulary (``owlrl.Namespaces.ERRNS``). Its messages spell terms as bare IRIs;
-:func:`inconsistencies` rewrites them with labels and CURIEs.
+* ``fast``: `reasonable <https://pypi.org/project/reasonable/>`_, an OWL 2 RL reasoner
+  written in Rust. It records no inconsistency: :mod:`aiplus_kg.reason.consistency`
+  finds, in its closure, every clash owlrl reports, in owlrl's words, and owlrl's own
+  datatype table checks the lexical form of each literal (rule ``dt-not-type``).
+* ``reference``: `owlrl <https://pypi.org/project/owlrl/>`_, which defines the answer.
+
+The closures differ in what no command shows: reasonable types every resource
+``owl:Thing`` and literals as ``xsd:string``; owlrl types literals by their datatype
+(triples with a literal subject) and adds axioms about the RDF, RDFS and OWL
+vocabularies. Validation, the consistency check and the exported ``aipg:inferred``
+graph give the same answers on both (the ``slow`` tests compare them).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
-from aiplus_kg.engines import use_fast
-from aiplus_kg.load.terms import display, union_graph
-from aiplus_kg.namespaces import RDF
+from aiplus_kg.defaults import Engine
+from aiplus_kg.load.terms import display
+from aiplus_kg.namespaces import OWL, RDF, XSD
 
-if TYPE_CHECKING:
-    from aiplus_kg.project import Project
+__all__ = ["IRI_IN_TEXT", "Closure", "compute_closure", "inconsistencies", "readable"]
 
-__all__ = [
-    "IRI_IN_TEXT",
-    "CheckResult",
-    "check_project",
-    "closure",
-    "closure_with_errors",
-    "inconsistencies",
-    "readable",
-]
+Triple = tuple[Node, Node, Node]
 
 IRI_IN_TEXT = re.compile(r"(?:https?://|urn:)[^\s,()'\"<>]+")
+"""A bare IRI in one of owlrl's messages."""
 
 
-def closure_with_errors(graph: Graph, *, engine: str | None = None) -> tuple[Graph, list[str]]:
-    """The OWL RL closure of a copy of ``graph`` and owlrl's raw error messages.
+@dataclass
+class Closure(AbstractSet[Triple]):
+    """An OWL RL closure: the triples given, those inferred from them (never given
+    again), and owlrl's message for each inconsistency, sorted. A read-only set of
+    the given and inferred triples together."""
 
-    ``graph`` (a graph or a dataset, whose union is used) is left untouched. The
-    error records owlrl adds are taken out of the returned closure. ``engine`` is
-    ``fast`` or ``reference`` (default: the selected engine).
-    """
-    if use_fast(engine):
-        from aiplus_kg.fast_reasoning import fast_closure_with_errors
+    given: dict[Triple, None]
+    inferred: dict[Triple, None]
+    errors: list[str] = field(default_factory=list)
 
-        return fast_closure_with_errors(graph)
+    def __contains__(self, triple: object) -> bool:
+        return triple in self.given or triple in self.inferred
+
+    def __iter__(self) -> Iterator[Triple]:
+        yield from self.given
+        yield from self.inferred
+
+    def __len__(self) -> int:
+        return len(self.given) + len(self.inferred)
+
+    def graph(self) -> Graph:
+        """The closure as a new rdflib graph."""
+        graph = Graph(bind_namespaces="none")
+        graph.addN((s, p, o, graph) for s, p, o in self)
+        return graph
+
+
+def compute_closure(triples: Iterable[Triple], engine: Engine = "fast") -> Closure:
+    """The OWL RL closure of ``triples``, by ``engine``. Triples whose predicate is not
+    an IRI are not read (owlrl drops them)."""
+    given = dict.fromkeys(t for t in triples if isinstance(t[1], URIRef))
+    if engine == "reference":
+        return _owlrl_closure(given)
+    return _reasonable_closure(given)
+
+
+def _owlrl_closure(given: dict[Triple, None]) -> Closure:
     import owlrl
     from owlrl.Namespaces import ERRNS
 
-    expanded = union_graph(graph)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(expanded)
-    messages: list[str] = []
-    for record in list(expanded.subjects(RDF.type, ERRNS.ErrorMessage)):
-        for text in expanded.objects(record, ERRNS.error):
-            if isinstance(text, Literal):
-                messages.append(str(text))
-        expanded.remove((record, None, None))
-    expanded.namespace_manager.bind("err", URIRef(str(ERRNS)), override=False)
-    return expanded, sorted(set(messages))
+    graph = Graph(bind_namespaces="none")
+    graph.addN((s, p, o, graph) for s, p, o in given)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    errors: set[str] = set()
+    for record in list(graph.subjects(RDF.type, ERRNS.ErrorMessage)):
+        errors.update(str(text) for text in graph.objects(record, ERRNS.error))
+        graph.remove((record, None, None))
+    inferred = dict.fromkeys(t for t in graph if t not in given)
+    return Closure(given, inferred, sorted(errors))
 
 
-def closure(graph: Graph, *, engine: str | None = None) -> Graph:
-    """The OWL RL closure (``owlrl.OWLRL_Semantics``, or its fast equivalent) of a copy
-    of ``graph``."""
-    return closure_with_errors(graph, engine=engine)[0]
+def _reasonable_closure(given: dict[Triple, None]) -> Closure:
+    import reasonable
+
+    from aiplus_kg.reason.consistency import find_inconsistencies
+
+    reasoner = reasonable.PyReasoner()
+    reasoner.from_graph(list(given))
+    known: dict[Node, Node] = {}  # each term given, so that the closure reuses it
+    for triple in given:
+        for term in triple:
+            known[term] = term
+    inferred: dict[Triple, None] = {}
+    get, same_as = known.get, frozenset({OWL.sameAs})  # a set: no Python-level ==
+    for triple in reasoner.reason():
+        s, p, o = triple
+        # the terms given, as the very objects given: most of them are
+        s, p, o = get(s) or s, get(p) or p, get(o)
+        if o is None:  # ``or`` would take a literal such as 0 for missing
+            o = _as_given(triple[2], known)
+        if isinstance(s, Literal) or not isinstance(p, URIRef) or (p in same_as and s == o):
+            continue  # owlrl types literals otherwise; reflexive sameAs is never used
+        if (s, p, o) not in given:
+            inferred[s, p, o] = None
+    errors = _datatype_errors(given)
+    lists = {t for t in given if t[1] in (RDF.first, RDF.rest)}
+    errors.extend(find_inconsistencies(Closure(given, inferred), lists))
+    return Closure(given, inferred, sorted(set(errors)))
+
+
+def _as_given(term: Node, known: dict[Node, Node]) -> Node:
+    """A term of reasonable's closure that is not one given as it stands: reasonable
+    hands back a plain literal as an ``xsd:string`` one, which rdflib keeps apart."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        plain = Literal(str(term))
+        return known.get(plain, plain)
+    return term
+
+
+def _datatype_errors(given: Iterable[Triple]) -> list[str]:
+    """owlrl's ``dt-not-type`` messages: the literals whose lexical form its datatype
+    table (which checks more than rdflib's) does not accept."""
+    from owlrl.DatatypeHandling import AltXSDToPYTHON
+    from owlrl.XsdDatatypes import OWL_RL_Datatypes
+
+    literals = {o for _, _, o in given if isinstance(o, Literal) and o.datatype in OWL_RL_Datatypes}
+    errors = []
+    for literal in literals:
+        convert = AltXSDToPYTHON.get(literal.datatype)
+        if convert is None:
+            continue
+        try:
+            convert(str(literal))
+        except (ValueError, ArithmeticError):  # owlrl itself stops at the second kind
+            errors.append(
+                f"Lexical value of the literal '{literal}' does not match its datatype "
+                f"({literal.datatype})"
+            )
+    return errors
 
 
 def readable(message: str, graph: Graph) -> str:
@@ -78,62 +153,12 @@ def readable(message: str, graph: Graph) -> str:
     return IRI_IN_TEXT.sub(lambda m: display(graph, URIRef(m.group(0))), message)
 
 
-def inconsistencies(graph: Graph, *, engine: str | None = None) -> list[str]:
-    """The inconsistencies of the OWL RL closure of ``graph``, as readable messages.
-
-    Each message names the terms by label and CURIE, e.g. ``Disjoint classes Company
-    (aip:Company) and Person (aip:Person) have a common individual Huawei
-    (id:huawei)``. An empty list means the closure is consistent.
-    """
-    expanded, messages = closure_with_errors(graph, engine=engine)
-    return sorted({readable(m, expanded) for m in messages})
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """What ``aiplus check`` reports: the inconsistencies, the triples, the graphs."""
-
-    problems: tuple[str, ...]
-    triples: int
-    graphs: int
-
-
-def check_project(project: Project, *, engine: str | None = None) -> CheckResult:
-    """Load the project and list the inconsistencies of its closure (see
-    :func:`inconsistencies`). With the fast engine the result is cached, keyed on the
-    content of the ontology and data files."""
-    from aiplus_kg.load.cache import cache_for
-    from aiplus_kg.load.dataset import load_project
-
-    cache = cache_for(project.root, project.origin) if use_fast(engine) else None
-    key = ""
-    if cache is not None:
-        from aiplus_kg.fast_store import data_key
-
-        key = data_key(project, salt="check")
-        record = cache.read_json("check", key)
-        if record is not None:
-            try:
-                return CheckResult(
-                    tuple(str(p) for p in record["problems"]),  # type: ignore[attr-defined]
-                    int(record["triples"]),  # type: ignore[call-overload]
-                    int(record["graphs"]),  # type: ignore[call-overload]
-                )
-            except (KeyError, TypeError, ValueError):
-                pass
-    loaded = load_project(project)
-    triples = loaded.union()
-    # the fast engine reasons on the triples; the reference one wants an rdflib dataset
-    source = triples if use_fast(engine) else loaded.dataset
-    result = CheckResult(
-        tuple(inconsistencies(source, engine=engine)),  # type: ignore[arg-type]
-        len(triples),
-        len(loaded.files),
-    )
-    if cache is not None:
-        cache.write_json(
-            "check",
-            key,
-            {"problems": list(result.problems), "triples": result.triples, "graphs": result.graphs},
-        )
-    return result
+def inconsistencies(closure: Closure, labels: Graph | None = None) -> list[str]:
+    """The inconsistencies of ``closure`` as readable messages, each term named by its
+    label (from ``labels``, default the closure) and CURIE, e.g. ``Disjoint classes
+    Company (aip:Company) and Person (aip:Person) have a common individual Huawei
+    (id:huawei)``."""
+    if not closure.errors:
+        return []
+    graph = labels if labels is not None else closure.graph()
+    return sorted({readable(message, graph) for message in closure.errors})

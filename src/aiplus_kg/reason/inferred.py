@@ -29,8 +29,9 @@ from collections.abc import Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
 
+from aiplus_kg.defaults import Engine
 from aiplus_kg.namespaces import OWL, RDF, RDFS, XSD
-from aiplus_kg.reason.closure import closure
+from aiplus_kg.reason.closure import compute_closure
 
 __all__ = ["REFLEXIVE_NOISE", "VOCABULARY_NAMESPACES", "clean", "inferred_triples"]
 
@@ -46,8 +47,9 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
 @functools.cache
-def _axioms() -> frozenset[tuple[object, object, object]]:
-    return frozenset(closure(Graph()))
+def _axioms(engine: Engine) -> frozenset[tuple[object, object, object]]:
+    """What the closure of an empty graph holds."""
+    return frozenset(compute_closure((), engine))
 
 
 def _useful(s: object, p: object, o: object) -> bool:
@@ -61,9 +63,9 @@ def _useful(s: object, p: object, o: object) -> bool:
     return not (isinstance(s, URIRef) and str(s).startswith(VOCABULARY_NAMESPACES))
 
 
-def clean(triples: Iterable[tuple[object, object, object]]) -> set[Triple]:
+def clean(triples: Iterable[tuple[object, object, object]], engine: Engine = "fast") -> set[Triple]:
     """The triples that are valid RDF and not noise (see the module docstring)."""
-    axioms = _axioms()
+    axioms = _axioms(engine)
     return {t for t in triples if t not in axioms and _useful(*t)}  # type: ignore[misc]
 
 
@@ -75,7 +77,11 @@ def _merge(graphs: Iterable[Graph]) -> Graph:
 
 
 def inferred_triples(
-    selected: Iterable[Graph], context: Iterable[Graph] = (), ontology: Graph | None = None
+    selected: Iterable[Graph],
+    context: Iterable[Graph] = (),
+    ontology: Graph | None = None,
+    *,
+    engine: Engine = "fast",
 ) -> Graph:
     """The triples the OWL RL closure of ``selected`` + ``context`` adds, cleaned (see
     the module docstring), as a new graph. What the closure of ``context`` and
@@ -86,9 +92,10 @@ def inferred_triples(
     known = set(selection) | set(shared)
     base = _merge([shared, ontology]) if ontology is not None else shared
     if len(base):
-        known |= set(closure(base))
-    added = clean(t for t in closure(_merge([selection, shared])) if t not in known)
+        known |= set(compute_closure(base, engine))
+    closure = compute_closure(_merge([selection, shared]), engine)
     out = Graph(bind_namespaces="none")
-    for triple in added:
-        out.add(triple)
+    out.addN(
+        (s, p, o, out) for s, p, o in clean(closure.inferred, engine) if (s, p, o) not in known
+    )
     return out

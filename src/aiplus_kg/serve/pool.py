@@ -107,8 +107,8 @@ def _pick(results: Any, formats: Sequence[str]) -> str | None:
 def answer(state: _State, request: Reply) -> Reply:
     """The reply to one request (see the module docstring), inside a worker."""
     from aiplus_kg.namespaces import PREFIXES
-    from aiplus_kg.query.catalogue import bind_parameters
     from aiplus_kg.query.guard import QueryRefusedError, check_graphs, prepare
+    from aiplus_kg.query.parameters import bind_parameters
     from aiplus_kg.query.results import serialize_results
 
     kind, formats = request[0], request[-1]
@@ -177,8 +177,9 @@ def _load_state(root: str, max_rows: int) -> _State:
     import rdflib.plugins.sparql as rdflib_sparql
 
     from aiplus_kg.load.dataset import load_project
+    from aiplus_kg.load.terms import dataset_graphs
     from aiplus_kg.project import Project
-    from aiplus_kg.query.catalogue import dataset_graphs, load_catalogue
+    from aiplus_kg.query.catalogue import load_catalogue
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # never fetch a FROM graph
     project = Project(Path(root))

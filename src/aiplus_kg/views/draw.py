@@ -26,7 +26,7 @@ import html
 import re
 import textwrap
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -41,7 +41,8 @@ from aiplus_kg.defaults import DEFAULT_DEPTH, DEFAULT_MAX_NODES, PICTURE_FORMATS
 from aiplus_kg.errors import AiplusError, InputError, InternalError
 from aiplus_kg.load.terms import graph_sort_key, label, term_text
 from aiplus_kg.namespaces import AIP, OWL, RDF, RDFS, REFERENCE_GRAPH, SRC
-from aiplus_kg.query.catalogue import SavedQuery, bind_parameters, run_bound
+from aiplus_kg.query.catalogue import SavedQuery
+from aiplus_kg.query.run import QueryRun
 from aiplus_kg.views.hedges import Hedge
 from aiplus_kg.views.paths import DEFAULT_MAX_CHAINS, DEFAULT_MAX_HOPS, LinkGraph, build_link_graph
 from aiplus_kg.views.paths import shortest_paths as find_paths
@@ -394,16 +395,15 @@ def entity_picture(
 def query_picture(
     dataset: Dataset,
     query: SavedQuery,
-    given: Mapping[str, str] | None = None,
+    run: QueryRun,
     *,
     max_nodes: int = DEFAULT_MAX_NODES,
     links: LinkGraph | None = None,
 ) -> Picture:
-    """The subgraph a saved query touches: the entities of its result rows, and every
-    statement joining two entities of the same row."""
+    """The subgraph a saved query touches, as its ``run`` found it: the entities of its
+    result rows, and every statement joining two entities of the same row."""
     links = links if links is not None else build_link_graph(dataset)
-    bindings = bind_parameters(dataset, query, given)
-    results = run_bound(dataset, query, bindings)
+    results, bindings = run.results, run.bindings
     nodes: set[Node] = set()
     pairs: set[tuple[Node, Node]] = set()
     for row in results.rows:

@@ -18,17 +18,18 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
+from aiplus_kg.knowledge_graph import KnowledgeGraph
 from aiplus_kg.load.dataset import LoadedDataset, load
 from aiplus_kg.namespaces import AIP, ID, RDF, RDFS, XSD, curie
-from aiplus_kg.validate.validation import validate
+from aiplus_kg.project import Project
+from tests.support import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 REPORT = ROOT / "build" / "mutation-report.txt"
 WORKERS = 2
 
@@ -350,10 +351,10 @@ def apply(mutant: Mutant, ds: Dataset) -> None:
 
 def _verdict(mutant: Mutant | None) -> Verdict:
     """Validate the project with ``mutant`` applied (none: the project as it is)."""
-    loaded = load(ROOT)
+    kg = KnowledgeGraph(Project(ROOT), cache=None)
     if mutant is not None:
-        apply(mutant, loaded.dataset)
-    findings = [f for f in validate(loaded).findings if f.severity == "Violation"]
+        apply(mutant, kg.dataset)
+    findings = [f for f in kg.validate().findings if f.severity == "Violation"]
     messages = tuple(f"{f.focus_label}: {f.path or '-'}: {f.message}" for f in findings)
     return Verdict(len(findings), messages[0] if messages else "", messages)
 

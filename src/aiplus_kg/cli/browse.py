@@ -1,0 +1,104 @@
+"""Commands that show the graph to people: ``stats``, ``describe``, ``path``, ``docs``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from aiplus_kg.cli.options import (
+    EXIT_CODES,
+    chain_arguments,
+    emit_json,
+    format_option,
+    knowledge_graph,
+)
+from aiplus_kg.project import display_path
+
+__all__ = ["describe", "docs", "path", "stats"]
+
+
+@click.command(epilog=EXIT_CODES)
+@format_option
+@click.pass_context
+def stats(ctx: click.Context, output_format: str) -> None:
+    """Count triples, entities per class and facts per article."""
+    from aiplus_kg.views.stats import compute_stats, render_text
+
+    result = compute_stats(knowledge_graph(ctx).dataset)
+    if output_format == "json":
+        emit_json(result.to_dict())
+    else:
+        click.echo(render_text(result), nl=False)
+
+
+@click.command(epilog=EXIT_CODES)
+@click.argument("entity")
+@format_option
+@click.pass_context
+def describe(ctx: click.Context, entity: str, output_format: str) -> None:
+    """Show everything the graph says about ENTITY.
+
+    ENTITY is a label (any language, case-insensitive), a prefixed name such as
+    id:huawei, or a full IRI.
+    """
+    from aiplus_kg.load.resolve import resolve
+    from aiplus_kg.views.describe import describe as describe_entity
+    from aiplus_kg.views.describe import render_text
+
+    dataset = knowledge_graph(ctx).dataset
+    description = describe_entity(dataset, resolve(dataset, entity))
+    if output_format == "json":
+        emit_json(description.to_dict())
+    else:
+        click.echo(render_text(description), nl=False)
+
+
+@click.command(epilog=EXIT_CODES)
+@chain_arguments("shown")
+@format_option
+@click.pass_context
+def path(
+    ctx: click.Context, start: str, end: str, max_hops: int, limit: int, output_format: str
+) -> None:
+    """Show the shortest relationship chains between two entities.
+
+    START and END are labels, prefixed names or IRIs. Each link shows its property,
+    its direction, its hedges and the articles stating it. Exits with 1 when no chain
+    of at most --max-hops links exists.
+    """
+    from aiplus_kg.load.resolve import resolve
+    from aiplus_kg.views.paths import render_text, shortest_paths
+
+    dataset = knowledge_graph(ctx).dataset
+    result = shortest_paths(
+        dataset, resolve(dataset, start), resolve(dataset, end), max_hops=max_hops, max_chains=limit
+    )
+    if output_format == "json":
+        emit_json(result.to_dict())
+    else:
+        click.echo(render_text(result), nl=False)
+
+
+@click.command(epilog=EXIT_CODES)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="The folder to write index.html into (default: build/docs under the project root).",
+)
+@click.pass_context
+def docs(ctx: click.Context, output: Path | None) -> None:
+    """Build the HTML documentation of the ontology.
+
+    One page, index.html: every class, property and individual with its labels,
+    definition, superclasses, domain and range, and the class tree."""
+    from aiplus_kg.views import docs as ontology_docs
+
+    kg = knowledge_graph(ctx)
+    target = output if output is not None else ontology_docs.default_output(kg.project)
+    result = ontology_docs.build_docs(kg.dataset, target)
+    shown = display_path(result.index, kg.project.root)
+    click.echo(f"wrote {shown}: {result.terms} terms, {result.size} bytes")

@@ -1,0 +1,88 @@
+"""The ``aiplus`` group: finds the project, opens its knowledge graph once for the
+command, and turns every error into one line on standard error and an exit code."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from aiplus_kg import __version__
+from aiplus_kg.cli.options import EXIT_CODES
+from aiplus_kg.defaults import ENGINES
+from aiplus_kg.errors import AiplusError
+from aiplus_kg.knowledge_graph import KnowledgeGraph
+from aiplus_kg.project import find_project
+
+__all__ = ["cli", "main"]
+
+# Each command imports what it needs when it runs, so that a command (a saved query,
+# above all) does not pay for the modules of the others: the HTTP client and server,
+# the drawing, the SHACL engines, owlrl, the SPARQL parser.
+
+
+def _fail(ctx: click.Context, message: str, code: int) -> NoReturn:
+    click.echo(f"aiplus: error: {message}", err=True)
+    ctx.exit(code)
+
+
+class AiplusGroup(click.Group):
+    """A group that turns every library error into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:
+            raise  # the reader went away (``| head``): click exits 1 quietly
+        except AiplusError as exc:
+            _fail(ctx, str(exc), exc.exit_code)
+        except Exception as exc:
+            detail = " ".join(str(exc).split()) or "no detail"
+            _fail(ctx, f"internal error: {type(exc).__name__}: {detail}", 3)
+
+
+@click.group(name="aiplus", cls=AiplusGroup, epilog=EXIT_CODES)
+@click.version_option(__version__, "--version", prog_name="aiplus")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Project root (default: $AIPLUS_ROOT, else the current folder or a parent "
+    "holding ontology/aiplus.ttl, else the bundled data).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(list(ENGINES)),
+    default="fast",
+    show_default=True,
+    help="fast: reasonable (OWL RL), pyshacl-turbo (SHACL) and pyoxigraph (SPARQL), with "
+    "a cache; reference: owlrl, pySHACL and rdflib. Both give the same answers.",
+)
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None, engine: str) -> None:
+    """aiplus: the knowledge graph of China's "AI+" strategy (RDF/OWL, SPARQL)."""
+    ctx.obj = KnowledgeGraph(find_project(root), engine=engine)
+
+
+def _quiet_libraries() -> None:
+    """Keep library log records (warnings with tracebacks) off the terminal."""
+    for name in ("rdflib", "owlrl", "pyshacl", "pyshacl-turbo"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``aiplus`` console script and of ``python -m aiplus_kg``."""
+    _quiet_libraries()
+    try:
+        cli.main(args=argv, prog_name="aiplus")
+    except BrokenPipeError:
+        # Output piped into a command that stopped reading (e.g. ``| head``).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

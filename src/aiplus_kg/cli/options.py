@@ -1,0 +1,140 @@
+"""What the commands share: exit-code epilogs, options, and ways to write output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, BinaryIO, TypeVar, cast
+
+import click
+
+from aiplus_kg.defaults import DEFAULT_MAX_HOPS, DEFAULT_TIMEOUT
+from aiplus_kg.knowledge_graph import KnowledgeGraph
+
+__all__ = [
+    "EXIT_CODES",
+    "REMOTE_EXIT_CODES",
+    "binary_stdout",
+    "chain_arguments",
+    "emit_json",
+    "endpoint_timeout_option",
+    "format_option",
+    "graph_option",
+    "inferred_option",
+    "knowledge_graph",
+    "param_option",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CODES = """\b
+Exit codes:
+  0  success
+  1  check failed (inconsistency, files not in canonical form; no chain for path)
+  2  bad input or usage (missing or malformed file, unknown entity, bad option)
+  3  internal error"""
+
+REMOTE_EXIT_CODES = """\b
+Exit codes:
+  0  success
+  2  bad input or usage (unknown query or parameter, bad option, bad URL)
+  3  internal error
+  4  the endpoint failed: unreachable, timed out, HTTP error, not SPARQL results
+
+\b
+Credentials come from the environment: AIPLUS_ENDPOINT_TOKEN (a bearer token),
+or AIPLUS_ENDPOINT_USER and AIPLUS_ENDPOINT_PASSWORD (HTTP Basic)."""
+
+
+def knowledge_graph(ctx: click.Context) -> KnowledgeGraph:
+    """The knowledge graph the ``aiplus`` group opened for this command."""
+    return cast(KnowledgeGraph, ctx.find_object(KnowledgeGraph))
+
+
+def binary_stdout() -> BinaryIO:
+    """The byte stream under standard output (click's own helper for it is deprecated)."""
+    return cast(BinaryIO, getattr(sys.stdout, "buffer", sys.stdout))
+
+
+def write_bytes(data: bytes) -> None:
+    stream = binary_stdout()
+    stream.write(data)
+    stream.flush()
+
+
+def emit_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+
+endpoint_timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for the endpoint (connection and answer together).",
+)
+
+inferred_option = click.option(
+    "--inferred",
+    is_flag=True,
+    help="Add the OWL RL closure, cleaned of noise, as the named graph aipg:inferred.",
+)
+
+graph_option = click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="ARTICLE",
+    help="Only this graph: an article's number or stem (001), src:<stem>, an IRI, "
+    "ontology or reference (repeatable).",
+)
+
+param_option = click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value: an IRI, a prefixed name or a label (repeatable).",
+)
+
+
+def chain_arguments(verb: str) -> Callable[[F], F]:
+    """START and END, ``--max-hops`` and ``--limit`` (chains ``verb``), as ``path`` and
+    ``draw path`` take them."""
+
+    def decorate(command: F) -> F:
+        for option in reversed(
+            [
+                click.argument("start"),
+                click.argument("end"),
+                click.option(
+                    "--max-hops",
+                    type=click.IntRange(min=1),
+                    default=DEFAULT_MAX_HOPS,
+                    show_default=True,
+                    help="The longest chain to look for, in links.",
+                ),
+                click.option(
+                    "--limit",
+                    type=click.IntRange(min=1),
+                    default=20,
+                    show_default=True,
+                    help=f"Chains {verb}.",
+                ),
+            ]
+        ):
+            command = option(command)
+        return command
+
+    return decorate

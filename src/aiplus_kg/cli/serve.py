@@ -1,0 +1,97 @@
+"""``aiplus serve``: a read-only SPARQL 1.1 endpoint over the graph."""
+
+from __future__ import annotations
+
+import click
+
+from aiplus_kg.cli.options import knowledge_graph
+from aiplus_kg.defaults import (
+    DEFAULT_DEADLINE,
+    DEFAULT_HOST,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_PORT,
+    DEFAULT_WORKERS,
+)
+
+__all__ = ["serve"]
+
+SERVE_EXIT_CODES = """\b
+Exit codes:
+  0  stopped with Ctrl-C
+  2  bad input or usage (the project does not load, the port is taken, bad option)
+  3  internal error"""
+
+
+@click.command(epilog=SERVE_EXIT_CODES)
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port (0: any free port).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_DEADLINE,
+    show_default=True,
+    help="Deadline of a query in seconds; past it the query is stopped (HTTP 503).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_ROWS,
+    show_default=True,
+    help="A query with more rows is refused (HTTP 400).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=DEFAULT_WORKERS,
+    show_default=True,
+    help="Worker processes answering queries.",
+)
+@click.option("--quiet", is_flag=True, help="Do not log each request on standard error.")
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    quiet: bool,
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint.
+
+    \b
+    /sparql               SPARQL 1.1 Protocol (GET, POST); no query: service description
+    /queries              the saved queries, as JSON
+    /queries/NAME?P=V     a saved query with its parameters
+    Results: JSON, XML, CSV or TSV, by Accept header or format=json|xml|csv|tsv.
+
+    Every query runs in a sandboxed worker process with a deadline and a row cap;
+    updates, SERVICE and FROM outside the graph are refused. Binds 127.0.0.1 by
+    default: anyone who can reach the address can query.
+    """
+    from aiplus_kg.serve import server as sparql_server
+
+    server = sparql_server.make_server(
+        knowledge_graph(ctx).project,
+        host=host,
+        port=port,
+        deadline=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        quiet=quiet,
+    )
+    if not sparql_server.is_loopback(host):
+        click.echo(f"aiplus: warning: listening on {host}, beyond this machine", err=True)
+    click.echo(f"aiplus: serving {server.base_url}/sparql (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("aiplus: stopped", err=True)
+    finally:
+        server.close()

@@ -1,0 +1,266 @@
+"""The dataset in a pyoxigraph store (Oxigraph, a SPARQL 1.1 engine written in Rust).
+
+:class:`Store` lays the dataset out as the project queries it: each named graph as
+itself, and **the default graph holding the RDF merge of the named graphs**, each
+distinct triple once (rdflib's ``default_union`` gives the same; pyoxigraph's own
+``use_default_graph_as_union`` would repeat a triple once per graph holding it).
+
+Terms go across unchanged, with one exception: Oxigraph stores some literals in a
+canonical form (``"0.50"^^xsd:decimal`` becomes ``"0.5"``, language tags go to lower
+case, ``"x"^^xsd:string`` becomes ``"x"``). :attr:`Store.faithful` tells whether every
+literal survives the trip; where one does not, callers run the query on rdflib, so that
+no answer changes.
+
+A store also answers the few pattern look-ups that labels and entity names need
+(:meth:`Store.objects`, :meth:`Store.subject_objects`, ``in``), on its default graph,
+in rdflib terms: the same calls as on an rdflib graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+from aiplus_kg.load.terms import Triple
+from aiplus_kg.namespaces import PLAIN_IRI, XSD
+
+__all__ = ["Rows", "Store"]
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+Rows = tuple[tuple[str, ...], list[tuple[Node | None, ...]]]
+Pattern = tuple[Node | None, Node | None, Node | None]
+
+_XSD_STRING = str(XSD.string)
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_LANGUAGE = re.compile(r"[a-z]{1,8}(-[a-z0-9]{1,8})*")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
+
+
+_TYPED_LITERALS = f"""
+SELECT DISTINCT ?o WHERE {{
+    ?s ?p ?o FILTER(isLiteral(?o) && LANG(?o) = "" && DATATYPE(?o) != <{_XSD_STRING}>)
+}}"""
+
+
+class Store:
+    """A pyoxigraph store holding the ``graphs`` given (``(name, triples)`` pairs;
+    ``None`` as a name: the default graph only), with the merge of the named ones as
+    its default graph."""
+
+    def __init__(self, graphs: Iterable[tuple[URIRef | None, Iterable[Triple]]]) -> None:
+        self.oxigraph = ox.Store()
+        self._to: dict[Node, OxTerm] = {}
+        self._from: dict[OxTerm, Node] = {}
+        self._text: dict[Node, str | None] = {}
+        self._typed: set[tuple[str, str]] = set()  # typed literals given (lexical, datatype)
+        self._unfaithful = False
+        self._faithful: bool | None = None
+        # Most quads go to Oxigraph as N-Quads text, which its parser reads many times
+        # faster than Python makes term objects; those with a blank node (the parser would
+        # rename it) or a term the parser might read otherwise go as objects.
+        lines: list[str] = []
+        objects: list[ox.Quad] = []
+        text, default = self._spelling, ox.DefaultGraph()
+        for name, triples in graphs:
+            graph = "" if name is None else text(name)
+            for s, p, o in triples:
+                a, b, c = text(s), text(p), text(o)
+                if a is None or b is None or c is None or graph is None:
+                    triple = (self._ox(s), self._ox(p), self._ox(o))
+                    objects.append(ox.Quad(*triple, default))
+                    if name is not None:
+                        objects.append(ox.Quad(*triple, self._ox(name)))
+                    continue
+                lines.append(f"{a} {b} {c} .\n")
+                if graph:
+                    lines.append(f"{a} {b} {c} {graph} .\n")
+        self.oxigraph.load("".join(lines), format=ox.RdfFormat.N_QUADS, lenient=True)
+        self.oxigraph.bulk_extend(objects)
+
+    @classmethod
+    def of_triples(cls, triples: Iterable[Triple]) -> Store:
+        """A store whose default graph holds ``triples``."""
+        return cls([(None, triples)])
+
+    @classmethod
+    def of_dataset(cls, dataset: Dataset) -> Store:
+        """A store holding the named graphs of an rdflib ``dataset``."""
+        return cls(
+            (URIRef(str(g.identifier)), g)
+            for g in dataset.graphs()
+            if g.identifier != DATASET_DEFAULT_GRAPH_ID
+        )
+
+    @classmethod
+    def from_dump(cls, data: bytes) -> Store:
+        """The store :meth:`dump` wrote (a faithful store's N-Quads), read back."""
+        store = cls(())
+        store.oxigraph.load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+        store._faithful = True
+        return store
+
+    def dump(self) -> bytes:
+        """The whole store as N-Quads."""
+        return self.oxigraph.dump(format=ox.RdfFormat.N_QUADS)
+
+    # --- terms -------------------------------------------------------------------------
+
+    def _ox(self, term: Node) -> OxTerm:
+        found = self._to.get(term)
+        if found is not None:
+            return found
+        made: OxTerm
+        if isinstance(term, URIRef):
+            made = ox.NamedNode(str(term))
+        elif isinstance(term, BNode):
+            made = ox.BlankNode()
+        elif isinstance(term, Literal):
+            made = self._literal(term)
+        else:
+            raise TypeError(f"cannot store {term!r} in pyoxigraph")
+        self._to[term] = made
+        self._from[made] = term
+        return made
+
+    def _spelling(self, term: Node) -> str | None:
+        """``term`` in N-Quads, or ``None`` when it must go as a term object (see
+        :meth:`__init__`); literals are accounted for as :meth:`_literal` does."""
+        if term in self._text:
+            return self._text[term]
+        made: str | None = None
+        if isinstance(term, URIRef):
+            made = f"<{term}>" if PLAIN_IRI.fullmatch(term) else None
+        elif isinstance(term, Literal) and _encodable(str(term)):
+            escaped = str(term).translate(_ESCAPES)
+            if term.language:
+                if _LANGUAGE.fullmatch(term.language):
+                    made = f'"{escaped}"@{term.language}'
+            elif term.datatype is None:
+                made = f'"{escaped}"'
+            elif PLAIN_IRI.fullmatch(term.datatype):
+                self._account(term)
+                made = f'"{escaped}"^^<{term.datatype}>'
+        self._text[term] = made
+        return made
+
+    def _account(self, term: Literal) -> None:
+        if str(term.datatype) == _XSD_STRING:
+            self._unfaithful = True  # rdflib keeps "x"^^xsd:string apart from "x"
+        else:
+            self._typed.add((str(term), str(term.datatype)))
+
+    def _literal(self, term: Literal) -> ox.Literal:
+        if term.language:
+            made = ox.Literal(str(term), language=term.language)
+            self._unfaithful |= made.language != term.language
+            return made
+        if term.datatype is None:
+            return ox.Literal(str(term))
+        self._account(term)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+
+    def _rdflib(self, term: OxTerm | ox.Triple | None) -> Node | None:
+        if term is None:
+            return None
+        found = self._from.get(term)  # type: ignore[arg-type]
+        if found is not None:
+            return found
+        made: Node
+        if isinstance(term, ox.NamedNode):
+            made = URIRef(term.value)
+        elif isinstance(term, ox.BlankNode):
+            made = BNode(term.value)
+        elif isinstance(term, ox.Literal):
+            if term.language:
+                made = Literal(term.value, lang=term.language)
+            elif term.datatype.value == _XSD_STRING:
+                made = Literal(term.value)
+            else:
+                made = Literal(term.value, datatype=URIRef(term.datatype.value))
+        else:
+            raise TypeError(f"unexpected pyoxigraph term {term!r}")
+        self._from[term] = made
+        return made
+
+    @property
+    def faithful(self) -> bool:
+        """Whether every literal is stored exactly as rdflib holds it, so that queries
+        see the same terms on pyoxigraph as on rdflib."""
+        if self._faithful is None:
+            if self._unfaithful:
+                self._faithful = False
+            else:
+                stored = {
+                    (row[0].value, row[0].datatype.value)
+                    for row in self.oxigraph.query(_TYPED_LITERALS)  # type: ignore[union-attr]
+                }
+                self._faithful = stored == self._typed
+        return self._faithful
+
+    # --- queries -----------------------------------------------------------------------
+
+    def select(
+        self,
+        text: str,
+        bindings: Mapping[str, Node] | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> Rows | bool:
+        """Run a ``SELECT`` (its variables and rows, as rdflib terms) or an ``ASK`` (a
+        boolean); ``bindings`` pre-bind projected variables (SEP-0007), ``prefixes``
+        are declared for the query."""
+        substitutions = {ox.Variable(k): self._ox(v) for k, v in (bindings or {}).items()}
+        solutions = self.oxigraph.query(
+            text, substitutions=substitutions, prefixes=dict(prefixes or {})
+        )
+        if isinstance(solutions, ox.QueryBoolean):
+            return bool(solutions)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise TypeError("only SELECT and ASK queries are run")
+        variables = tuple(v.value for v in solutions.variables)
+        back = self._rdflib
+        return variables, [tuple(map(back, solution)) for solution in solutions]
+
+    def graphs(self) -> frozenset[URIRef]:
+        """The IRIs of the named graphs."""
+        return frozenset(
+            URIRef(g.value) for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode)
+        )
+
+    # --- pattern look-ups on the default graph, as on an rdflib graph --------------------
+
+    def _quads(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[ox.Quad]:
+        def ox_or_none(term: Node | None) -> OxTerm | None:
+            return None if term is None else self._ox(term)
+
+        yield from self.oxigraph.quads_for_pattern(
+            ox_or_none(s), ox_or_none(p), ox_or_none(o), ox.DefaultGraph()
+        )
+
+    def triples(self, pattern: Pattern) -> Iterator[Triple]:
+        back = self._rdflib
+        for quad in self._quads(*pattern):
+            yield back(quad.subject), back(quad.predicate), back(quad.object)  # type: ignore[misc]
+
+    def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
+        for _, _, o in self.triples((subject, predicate, None)):
+            yield o
+
+    def subject_objects(self, predicate: Node | None = None) -> Iterator[tuple[Node, Node]]:
+        for s, _, o in self.triples((None, predicate, None)):
+            yield s, o
+
+    def __contains__(self, pattern: Pattern) -> bool:
+        return next(self._quads(*pattern), None) is not None

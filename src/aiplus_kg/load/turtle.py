@@ -1,0 +1,215 @@
+"""Read Turtle files: the text, checked, as rdflib triples.
+
+pyoxigraph (Rust) parses a file where it hands back exactly what rdflib's own parser
+would; rdflib parses the rest and words the syntax errors. Every problem is an
+:class:`~aiplus_kg.errors.InputError` located at ``file:line``: a file that cannot be
+read or is not UTF-8, a syntax error, an ill-typed literal.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from aiplus_kg.errors import InputError, located
+from aiplus_kg.load.terms import Triple
+from aiplus_kg.project import display_path
+
+__all__ = ["parse_turtle", "parse_turtle_data", "quiet_rdflib_terms", "read_text", "read_turtle"]
+
+
+@contextmanager
+def quiet_rdflib_terms() -> Iterator[None]:
+    """Silence rdflib's log records about ill-typed literals; they are reported as errors."""
+    logger = logging.getLogger("rdflib.term")
+    previous = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = previous
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    index = text.find(needle)
+    return None if index < 0 else text.count("\n", 0, index) + 1
+
+
+def read_text(path: Path, *, display: str | None = None) -> str:
+    """The UTF-8 text of ``path``; an unreadable or non-UTF-8 file is an :class:`InputError`."""
+    shown = display or display_path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(located(shown, "no such file")) from None
+    except OSError as exc:
+        raise InputError(located(shown, f"cannot read: {exc.strerror or exc}")) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(located(shown, "not valid UTF-8", line)) from None
+
+
+def parse_turtle_data(text: str, *, display: str = "<data>", base: str | None = None) -> Graph:
+    """Parse the Turtle document ``text`` into a new graph.
+
+    Every problem becomes an :class:`InputError` whose message starts with
+    ``display:line:`` (or ``display:`` when no line is known): a syntax error, an
+    ill-typed literal.
+    """
+    fast = _oxigraph_triples(text, base)
+    if fast is None:
+        return _checked(_rdflib_graph(text, display, base), text, display)
+    _checked(fast[0], text, display)
+    return _graph_of(*fast)
+
+
+def _graph_of(triples: Iterable[Triple], prefixes: Iterable[tuple[str, str]]) -> Graph:
+    """A new graph holding ``triples``, with ``prefixes`` bound."""
+    graph = Graph(bind_namespaces="none")
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    for prefix, namespace in prefixes:
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def _rdflib_graph(text: str, display: str, base: str | None) -> Graph:
+    """``text`` read by rdflib's own parser; a problem is an :class:`InputError`."""
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+
+    graph = Graph(bind_namespaces="none")
+    try:
+        with quiet_rdflib_terms():
+            graph.parse(data=text, format="turtle", publicID=base)
+    except BadSyntax as exc:
+        why = getattr(exc, "_why", None) or str(exc).splitlines()[0]
+        raise InputError(located(display, f"syntax error: {why}", exc.lines + 1)) from None
+    except Exception as exc:  # rdflib raises assorted types for malformed input
+        raise InputError(located(display, f"cannot parse: {exc}")) from None
+    return graph
+
+
+def _checked(triples: Iterable[Triple], text: str, display: str) -> Iterable[Triple]:
+    """``triples``, unless one holds an ill-typed literal (an :class:`InputError`)."""
+    for _, _, term in triples:
+        if isinstance(term, Literal) and term.ill_typed:
+            datatype = term.datatype or ""
+            line = _line_of(text, f'"{term}"')
+            raise InputError(located(display, f'ill-typed literal "{term}"^^<{datatype}>', line))
+    return triples
+
+
+# Spellings pyoxigraph's parser would not hand back exactly as rdflib reads them: a
+# literal typed xsd:string explicitly (rdflib keeps it apart from a plain literal; the
+# datatype written as a full IRI or under any prefix) and a language tag with capitals
+# (pyoxigraph writes tags in lower case). The IRI xsd:string elsewhere, as in
+# ``rdfs:range xsd:string``, is no reason to leave pyoxigraph.
+_NOT_FOR_OXIGRAPH = re.compile(
+    r"\^\^\s*(?:<[^>]*string>|[A-Za-z0-9_.-]*:string\b)|[\"']@[A-Za-z0-9-]*[A-Z]"
+)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _oxigraph_triples(
+    text: str, base: str | None, memo: dict[object, Node] | None = None
+) -> tuple[list[Triple], list[tuple[str, str]]] | None:
+    """The triples and prefixes rdflib would read from ``text``, parsed by pyoxigraph
+    (Rust, many times faster); ``None`` when the text uses a spelling pyoxigraph would
+    not hand back unchanged, or when it finds a problem (a relative IRI without
+    ``base``, say), so that rdflib reads the file and words any error as it always has.
+
+    Literals are built by rdflib from their lexical form and datatype, as its own
+    parser builds them; each blank node label gets a fresh blank node, as in rdflib.
+    IRIs and literals are looked up in ``memo`` (shared by the files of one load, so
+    that equal terms are one object) and added to it.
+    """
+    if _NOT_FOR_OXIGRAPH.search(text):
+        return None
+    import pyoxigraph as ox
+
+    nodes: dict[object, Node] = {} if memo is None else memo
+    blanks: dict[str, BNode] = {}
+
+    def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+        found = nodes.get(node)
+        if found is not None:
+            return found
+        made: Node
+        if isinstance(node, ox.BlankNode):
+            return blanks.setdefault(node.value, BNode())
+        if isinstance(node, ox.NamedNode):
+            made = URIRef(node.value)
+        elif not isinstance(node, ox.Literal):
+            raise ValueError("RDF-star triples are not supported")
+        elif node.language:
+            made = Literal(node.value, lang=node.language)
+        elif node.datatype.value == _XSD_STRING:
+            made = Literal(node.value)
+        else:
+            made = Literal(node.value, datatype=URIRef(node.datatype.value))
+        nodes[node] = made
+        return made
+
+    try:
+        parser = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base)
+        with quiet_rdflib_terms():
+            triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in parser]
+        prefixes = list(parser.prefixes.items())
+    except (SyntaxError, ValueError, OSError):
+        return None
+    return triples, prefixes
+
+
+def _parse_with_oxigraph(text: str, base: str | None) -> Graph | None:
+    """What :func:`_oxigraph_triples` reads, as a graph with its prefixes (``None``
+    where it leaves the text to rdflib)."""
+    fast = _oxigraph_triples(text, base)
+    return None if fast is None else _graph_of(*fast)
+
+
+def read_turtle(
+    path: Path,
+    *,
+    display: str | None = None,
+    base: str | None = None,
+    memo: dict[object, Node] | None = None,
+) -> tuple[Iterable[Triple], list[tuple[str, str]]]:
+    """The triples and prefixes of the Turtle file ``path``, checked as
+    :func:`parse_turtle_data` checks them (same errors); ``memo`` as in
+    :func:`_oxigraph_triples`."""
+    shown = display or display_path(path)
+    text = read_text(path, display=shown)
+    fast = _oxigraph_triples(text, base, memo)
+    if fast is None:
+        graph = _rdflib_graph(text, shown, base)
+        return _checked(graph, text, shown), list(graph.namespaces())
+    return _checked(fast[0], text, shown), fast[1]
+
+
+def parse_turtle(
+    path: Path,
+    into: Graph | None = None,
+    *,
+    display: str | None = None,
+    base: str | None = None,
+) -> Graph:
+    """Parse the Turtle file ``path`` into ``into`` (a new graph by default) and return it.
+
+    Errors are :class:`InputError` located at ``file:line`` (see
+    :func:`read_text` and :func:`parse_turtle_data`).
+    """
+    shown = display or display_path(path)
+    if into is None:
+        return parse_turtle_data(read_text(path, display=shown), display=shown, base=base)
+    triples, prefixes = read_turtle(path, display=shown, base=base)
+    into.addN((s, p, o, into) for s, p, o in triples)
+    for prefix, namespace in prefixes:
+        into.bind(prefix, namespace, override=False)
+    return into

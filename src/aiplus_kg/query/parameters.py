@@ -1,0 +1,241 @@
+"""The parameters of a saved query: found in its variables, given on the command line,
+bound to RDF terms.
+
+Parameters follow grlc's naming: a variable ``?_name_iri`` is an IRI parameter
+``name``, ``?_name_xsd_TYPE`` a literal of datatype ``xsd:TYPE``, and ``?_name`` a plain
+string. Each parameter variable must be projected by the ``SELECT``: that is how the
+SPARQL 1.2 proposal SEP-0007 ("substitutions", which pyoxigraph implements) pre-binds a
+variable, and it shows which value the rows are about. Values are bound as RDF terms,
+never written into the query text. An IRI parameter accepts an IRI, a prefixed name or
+a label (see :func:`aiplus_kg.load.resolve.resolve`), and an article also by its stem or
+its number (``001``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.term import Node
+
+from aiplus_kg.errors import InputError, located
+from aiplus_kg.load.resolve import resolve
+from aiplus_kg.load.terms import dataset_graphs
+from aiplus_kg.load.turtle import quiet_rdflib_terms
+from aiplus_kg.namespaces import SRC, XSD
+
+if TYPE_CHECKING:
+    from aiplus_kg.load.store import Store
+
+__all__ = [
+    "LITERAL_DATATYPES",
+    "Parameter",
+    "Parametrised",
+    "bind_parameters",
+    "find_parameters",
+    "parse_assignments",
+    "parse_parameter",
+]
+
+_PARAM_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*")
+
+LITERAL_DATATYPES = frozenset(
+    XSD[name]
+    for name in [
+        "string",
+        "boolean",
+        "decimal",
+        "integer",
+        "double",
+        "float",
+        "date",
+        "dateTime",
+        "time",
+        "gYear",
+        "gYearMonth",
+        "anyURI",
+        "nonNegativeInteger",
+        "positiveInteger",
+    ]
+)
+"""The datatypes a ``?_name_xsd_TYPE`` parameter may have."""
+
+_TZ = r"(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)?"
+_LEXICAL = {
+    # datatypes whose lexical form rdflib does not check
+    XSD.gYear: re.compile(rf"-?\d{{4,}}{_TZ}"),
+    XSD.gYearMonth: re.compile(rf"-?\d{{4,}}-(?:0[1-9]|1[0-2]){_TZ}"),
+}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A grlc parameter: ``?_chip_iri`` is the IRI parameter ``chip``."""
+
+    name: str
+    variable: str
+    kind: str  # "iri" or "literal"
+    datatype: URIRef | None = None
+    default: str | None = None
+
+    @property
+    def type_text(self) -> str:
+        if self.kind == "iri":
+            return "IRI"
+        return f"xsd:{str(self.datatype).rpartition('#')[2]}" if self.datatype else "string"
+
+
+class Parametrised(Protocol):
+    """A query with parameters (a :class:`~aiplus_kg.query.catalogue.SavedQuery`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def parameters(self) -> tuple[Parameter, ...]: ...
+
+
+def parse_parameter(variable: str) -> Parameter | None:
+    """The parameter a variable name stands for, or ``None`` for an ordinary variable.
+
+    ``_chip_iri`` -> IRI parameter ``chip``; ``_year_xsd_gYear`` -> literal of
+    datatype ``xsd:gYear``; ``_text`` -> plain string. rdflib's own variables
+    (``__agg_1__``) are ordinary.
+    """
+    if not variable.startswith("_") or variable.startswith("__"):
+        return None
+    body = variable[1:]
+    if body.endswith("_iri") and len(body) > len("_iri"):
+        return Parameter(body[: -len("_iri")], variable, "iri")
+    if "_xsd_" in body:
+        name, _, local = body.partition("_xsd_")
+        return Parameter(name, variable, "literal", URIRef(str(XSD) + local))
+    return Parameter(body, variable, "literal", None)
+
+
+def find_parameters(
+    mentioned: Collection[str],
+    projected: Sequence[str],
+    defaults: Sequence[tuple[str, str, int]],
+    display: str,
+) -> tuple[Parameter, ...]:
+    """The parameters among the ``mentioned`` variables of a query, in the order of the
+    ``projected`` ones, with their ``defaults`` ((name, value, line) of its header).
+    A malformed parameter, or a default for no parameter, is an :class:`InputError`
+    located in ``display``."""
+    found: dict[str, Parameter] = {}
+    for variable in sorted(mentioned):
+        if variable.startswith("__") and not variable.endswith("__"):
+            raise InputError(
+                located(display, f"optional parameters (?{variable}) are not supported")
+            )
+        param = parse_parameter(variable)
+        if param is None:
+            continue
+        if not _PARAM_NAME.fullmatch(param.name):
+            raise InputError(located(display, f"bad parameter variable ?{variable}"))
+        if param.datatype is not None and param.datatype not in LITERAL_DATATYPES:
+            raise InputError(located(display, f"unsupported datatype for parameter ?{variable}"))
+        if param.name in found:
+            raise InputError(
+                located(display, f"parameter {param.name!r} has two variables (?{variable})")
+            )
+        if variable not in projected:
+            raise InputError(
+                located(display, f"parameter variable ?{variable} must be in the SELECT clause")
+            )
+        found[param.name] = param
+    values = {name: value for name, value, _ in defaults}
+    for name, _value, line in defaults:
+        if name not in found:
+            known = ", ".join(found) or "none"
+            message = f"default for unknown parameter {name!r} (parameters: {known})"
+            raise InputError(located(display, message, line))
+    ordered = sorted(found.values(), key=lambda p: projected.index(p.variable))
+    return tuple(replace(p, default=values.get(p.name)) for p in ordered)
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    """``["chip=Ascend 910B", ...]`` -> ``{"chip": "Ascend 910B"}``; a malformed or
+    repeated item is an :class:`InputError`."""
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InputError(f"--param takes NAME=VALUE, got {item!r}")
+        if name in values:
+            raise InputError(f"parameter {name!r} given twice")
+        values[name] = value
+    return values
+
+
+def bind_parameters(
+    source: Dataset | Store, query: Parametrised, given: Mapping[str, str] | None = None
+) -> dict[str, Node]:
+    """The RDF term of each parameter of ``query``: from ``given`` (name -> text), else
+    from the query's defaults; labels are resolved in ``source``, articles among its
+    named graphs. Raises :class:`InputError` for an unknown parameter name, a missing
+    value, or a value that names nothing."""
+    parameters = query.parameters
+    by_name = {p.name: p for p in parameters} | {p.variable: p for p in parameters}
+    values: dict[str, str] = {}
+    for key, value in (given or {}).items():
+        param = by_name.get(key)
+        if param is None:
+            known = ", ".join(p.name for p in parameters) or "none"
+            raise InputError(f"unknown parameter {key!r} for {query.name} (parameters: {known})")
+        values[param.name] = value
+    bound: dict[str, Node] = {}
+    for param in parameters:
+        value = values.get(param.name, param.default)
+        if value is None:
+            raise InputError(f"{query.name} needs a value for parameter {param.name!r}")
+        bound[param.variable] = _bind_one(source, param, value, query.name)
+    return bound
+
+
+def _bind_one(source: Dataset | Store, param: Parameter, value: str, name: str) -> Node:
+    if param.kind == "iri":
+        article = _article_iri(source, value.strip())
+        if article is not None:
+            return article
+        try:
+            return resolve(source, value)
+        except InputError as exc:
+            raise InputError(f"parameter {param.name!r} of {name}: {exc}") from None
+    literal = _typed_literal(value, param.datatype)
+    if literal is None:
+        raise InputError(
+            f"parameter {param.name!r} of {name}: {value!r} is not a valid {param.type_text}"
+        )
+    return literal
+
+
+def _article_iri(source: Dataset | Store, text: str) -> URIRef | None:
+    """An article graph of ``source`` named by its stem (``001-c4f...``) or number
+    (``001``)."""
+    if ":" in text:  # an IRI or a prefixed name: no stem holds a colon
+        return None
+    graphs = dataset_graphs(source)
+    if "-" in text:  # a number holds no "-": only the stem itself can match
+        iri = SRC[text]
+        return iri if iri in graphs else None
+    stems = sorted(str(g)[len(str(SRC)) :] for g in graphs if str(g).startswith(str(SRC)))
+    matches = [s for s in stems if text in (s, s.split("-", 1)[0])]
+    return SRC[matches[0]] if len(matches) == 1 else None
+
+
+def _typed_literal(value: str, datatype: URIRef | None) -> Literal | None:
+    """``value`` as a literal of ``datatype``, or ``None`` if it is not a valid one."""
+    with quiet_rdflib_terms():
+        literal = Literal(value, datatype=datatype)
+        if literal.ill_typed:
+            return None
+    pattern = _LEXICAL.get(datatype) if datatype is not None else None
+    if pattern is not None and not pattern.fullmatch(value):
+        return None
+    return literal
