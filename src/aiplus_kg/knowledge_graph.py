@@ -25,9 +25,11 @@ Both give the same answers.
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -79,7 +81,28 @@ class CheckResult:
     graphs: int
 
 
-_NO_CACHE = object()
+class _DefaultCache:
+    """The cache a graph gets when none is given: the project's (see ``cache``)."""
+
+
+_DEFAULT_CACHE = _DefaultCache()
+
+
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for a step that makes millions of
+    objects that never form cycles (triples, terms, rows): otherwise it walks them all
+    again and again as they pile up, which doubles the time of a check at a million
+    triples (bench/run.py, P3). What the step made is collected when it ends."""
+    if not gc.isenabled():  # paused already, by an outer step or the caller
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
 
 
 class KnowledgeGraph:
@@ -93,7 +116,7 @@ class KnowledgeGraph:
         project: Project,
         *,
         engine: Engine | str = "fast",
-        cache: Cache | object | None = _NO_CACHE,
+        cache: Cache | _DefaultCache | None = _DEFAULT_CACHE,
         notice: Callable[[str], None] = _stderr_notice,
     ) -> None:
         if engine not in ENGINES:
@@ -136,8 +159,8 @@ class KnowledgeGraph:
         engine, which stands for what a user gets without this project)."""
         if self.engine == "reference":
             return None
-        if self._cache is not _NO_CACHE:
-            return self._cache  # type: ignore[return-value]
+        if not isinstance(self._cache, _DefaultCache):
+            return self._cache
         from aiplus_kg.load.cache import cache_for
 
         return cache_for(self.project.root, self.project.origin)
@@ -149,8 +172,9 @@ class KnowledgeGraph:
         """The project's files, read (and the contributor files added)."""
         from aiplus_kg.load.dataset import load_extra, load_project
 
-        loaded = load_project(self.project)
-        load_extra(loaded, self._extra)
+        with _bulk():
+            loaded = load_project(self.project)
+            load_extra(loaded, self._extra)
         return loaded
 
     def add_files(self, paths: Iterable[Path | str]) -> list[URIRef]:
@@ -172,9 +196,13 @@ class KnowledgeGraph:
     @cached_property
     def closure(self) -> Closure:
         """The OWL RL closure of the union of the graphs."""
+        from itertools import chain
+
         from aiplus_kg.reason.closure import compute_closure
 
-        return compute_closure(self.loaded.union(), self.engine)
+        graphs = self.loaded.graph_triples()
+        with _bulk():
+            return compute_closure(chain.from_iterable(t for _, t in graphs), self.engine)
 
     @cached_property
     def store(self) -> Store:
@@ -195,7 +223,9 @@ class KnowledgeGraph:
                     return Store.from_dump(data)
                 except (SyntaxError, ValueError, OSError):
                     pass  # a damaged entry is a miss
-        store = Store(self.loaded.graph_triples())
+        loaded = self.loaded
+        with _bulk():
+            store = Store(loaded.graph_triples())
         if cache is not None and store.faithful:
             data = store.dump()
             if cache.write_bytes("dataset", key, "nq", data):
@@ -249,7 +279,8 @@ class KnowledgeGraph:
             if cached is not None:
                 return cached
         closure = self.closure if inference else None
-        report = validate(self.loaded, self.shapes, closure, engine=self.engine)
+        with _bulk():
+            report = validate(self.loaded, self.shapes, closure, engine=self.engine)
         if cache is not None:
             cache.write_json("validation", key, report_record(report))
         return report
@@ -304,7 +335,9 @@ class KnowledgeGraph:
         from aiplus_kg.query.run import run_query
 
         saved = self.saved_query(query) if isinstance(query, str) else query
-        return run_query(self._source(bool(saved.prepared.dataset_clause)), saved, given)
+        source = self._source(bool(saved.prepared.dataset_clause))
+        with _bulk():
+            return run_query(source, saved, given)
 
     def bind(self, query: SavedQuery, given: Mapping[str, str] | None = None) -> dict[str, Node]:
         """The RDF terms the parameters of ``query`` name (``given``, else defaults)."""

@@ -32,11 +32,13 @@ def test_a_term_comes_back_as_it_went_in(value: Node) -> None:
     assert list(store.objects(ID.a, ID.p)) == [value]
 
 
-def test_blank_nodes_keep_their_identity() -> None:
+@pytest.mark.parametrize("graph", [URIRef("urn:x:g"), None])
+def test_blank_nodes_keep_their_identity(graph: URIRef | None) -> None:
     node = BNode()
-    store = Store([(URIRef("urn:x:g"), [(ID.a, ID.p, node), (node, RDFS.label, Literal("n"))])])
+    store = Store([(graph, [(ID.a, ID.p, node), (node, RDFS.label, Literal("n"))])])
     assert list(store.objects(ID.a, ID.p)) == [node]
     assert list(store.objects(node, RDFS.label)) == [Literal("n")]
+    assert len(store.oxigraph) == (4 if graph else 2)
 
 
 def test_the_default_graph_is_the_merge_of_the_named_graphs() -> None:

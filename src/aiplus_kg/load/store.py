@@ -19,7 +19,7 @@ in rdflib terms: the same calls as on an rdflib graph.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -29,7 +29,7 @@ from rdflib.term import Node
 from aiplus_kg.load.terms import Triple
 from aiplus_kg.namespaces import PLAIN_IRI, XSD
 
-__all__ = ["Rows", "Store"]
+__all__ = ["NTriplesWriter", "Rows", "Store"]
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 Rows = tuple[tuple[str, ...], list[tuple[Node | None, ...]]]
@@ -55,6 +55,84 @@ SELECT DISTINCT ?o WHERE {{
 }}"""
 
 
+_CHUNK = 100_000
+"""Triples turned into text and loaded at a time."""
+
+
+def _chunks(triples: Iterable[Triple], size: int) -> Iterator[list[Triple]]:
+    chunk: list[Triple] = []
+    for triple in triples:
+        chunk.append(triple)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class NTriplesWriter:
+    """rdflib terms as N-Triples text, each term spelled once: Oxigraph's parser (in
+    pyoxigraph and in pyshacl-turbo) reads text many times faster than Python makes
+    term objects. A term N-Triples cannot carry as it is (an IRI with a space, a lone
+    surrogate, a language tag not in lower case) has no spelling (``None``); so has a
+    blank node unless ``blank_nodes`` is true, when it is written ``_:aiplusb<n>`` and
+    :attr:`blank_nodes` maps the label back to it. ``on_literal`` sees each typed literal
+    spelled."""
+
+    def __init__(
+        self, *, blank_nodes: bool = False, on_literal: Callable[[Literal], None] | None = None
+    ) -> None:
+        self.spelled: dict[Node, str | None] = {}
+        self.blank_nodes: dict[str, BNode] | None = {} if blank_nodes else None
+        self._on_literal = on_literal
+
+    def term(self, term: Node) -> str | None:
+        """``term`` in N-Triples, or ``None``."""
+        if term in self.spelled:
+            return self.spelled[term]
+        made: str | None = None
+        if isinstance(term, URIRef):
+            made = f"<{term}>" if PLAIN_IRI.fullmatch(term) else None
+        elif isinstance(term, BNode):
+            if self.blank_nodes is not None:
+                made = f"aiplusb{len(self.blank_nodes)}"
+                self.blank_nodes[made] = term
+                made = f"_:{made}"
+        elif isinstance(term, Literal) and _encodable(str(term)):
+            escaped = str(term).translate(_ESCAPES)
+            if term.language:
+                if _LANGUAGE.fullmatch(term.language):
+                    made = f'"{escaped}"@{term.language}'
+            elif term.datatype is None:
+                made = f'"{escaped}"'
+            elif PLAIN_IRI.fullmatch(term.datatype):
+                if self._on_literal is not None:
+                    self._on_literal(term)
+                made = f'"{escaped}"^^<{term.datatype}>'
+        self.spelled[term] = made
+        return made
+
+    def lines(
+        self, triples: Iterable[Triple], graph: str = "", out: list[str] | None = None
+    ) -> tuple[list[str], list[Triple]]:
+        """The N-Triples (N-Quads, in the ``graph`` given spelled) lines of ``triples``,
+        added to ``out``; and the triples that have no spelling."""
+        lines = [] if out is None else out
+        rest: list[Triple] = []
+        get, spell = self.spelled.get, self.term
+        end = f" {graph} .\n" if graph else " .\n"
+        for triple in triples:
+            s, p, o = triple
+            a = get(s) or spell(s)
+            b = get(p) or spell(p)
+            c = get(o) or spell(o)
+            if a is None or b is None or c is None:
+                rest.append(triple)
+            else:
+                lines.append(f"{a} {b} {c}{end}")
+        return lines, rest
+
+
 class Store:
     """A pyoxigraph store holding the ``graphs`` given (``(name, triples)`` pairs;
     ``None`` as a name: the default graph only), with the merge of the named ones as
@@ -63,31 +141,30 @@ class Store:
     def __init__(self, graphs: Iterable[tuple[URIRef | None, Iterable[Triple]]]) -> None:
         self.oxigraph = ox.Store()
         self._to: dict[Node, OxTerm] = {}
-        self._from: dict[OxTerm, Node] = {}
-        self._text: dict[Node, str | None] = {}
+        self._from: dict[OxTerm | ox.Triple, Node] = {}
         self._typed: set[tuple[str, str]] = set()  # typed literals given (lexical, datatype)
         self._unfaithful = False
         self._faithful: bool | None = None
-        # Most quads go to Oxigraph as N-Quads text, which its parser reads many times
-        # faster than Python makes term objects; those with a blank node (the parser would
-        # rename it) or a term the parser might read otherwise go as objects.
-        lines: list[str] = []
+        # Most quads go to Oxigraph as N-Quads text; those with a blank node (the parser
+        # would rename it) or a term the parser might read otherwise go as objects.
+        writer = NTriplesWriter(on_literal=self._account)
         objects: list[ox.Quad] = []
-        text, default = self._spelling, ox.DefaultGraph()
+        default = ox.DefaultGraph()
         for name, triples in graphs:
-            graph = "" if name is None else text(name)
-            for s, p, o in triples:
-                a, b, c = text(s), text(p), text(o)
-                if a is None or b is None or c is None or graph is None:
-                    triple = (self._ox(s), self._ox(p), self._ox(o))
-                    objects.append(ox.Quad(*triple, default))
-                    if name is not None:
-                        objects.append(ox.Quad(*triple, self._ox(name)))
-                    continue
-                lines.append(f"{a} {b} {c} .\n")
+            graph = "" if name is None else writer.term(name)
+            for chunk in _chunks(triples, _CHUNK):  # the text of a million quads at once
+                lines, rest = writer.lines(chunk)  # would double the store's memory
                 if graph:
-                    lines.append(f"{a} {b} {c} {graph} .\n")
-        self.oxigraph.load("".join(lines), format=ox.RdfFormat.N_QUADS, lenient=True)
+                    writer.lines(chunk, graph, lines)
+                elif name is not None:  # a graph name N-Quads cannot carry
+                    rest = chunk
+                self.oxigraph.load("".join(lines), format=ox.RdfFormat.N_QUADS, lenient=True)
+                del lines
+                for s, p, o in rest:
+                    subject, predicate, value = self._node(s), self._iri(p), self._ox(o)
+                    objects.append(ox.Quad(subject, predicate, value, default))
+                    if name is not None:
+                        objects.append(ox.Quad(subject, predicate, value, self._iri(name)))
         self.oxigraph.bulk_extend(objects)
 
     @classmethod
@@ -114,7 +191,9 @@ class Store:
 
     def dump(self) -> bytes:
         """The whole store as N-Quads."""
-        return self.oxigraph.dump(format=ox.RdfFormat.N_QUADS)
+        data = self.oxigraph.dump(format=ox.RdfFormat.N_QUADS)
+        assert data is not None  # no output file given: the bytes are returned
+        return data
 
     # --- terms -------------------------------------------------------------------------
 
@@ -135,25 +214,18 @@ class Store:
         self._from[made] = term
         return made
 
-    def _spelling(self, term: Node) -> str | None:
-        """``term`` in N-Quads, or ``None`` when it must go as a term object (see
-        :meth:`__init__`); literals are accounted for as :meth:`_literal` does."""
-        if term in self._text:
-            return self._text[term]
-        made: str | None = None
-        if isinstance(term, URIRef):
-            made = f"<{term}>" if PLAIN_IRI.fullmatch(term) else None
-        elif isinstance(term, Literal) and _encodable(str(term)):
-            escaped = str(term).translate(_ESCAPES)
-            if term.language:
-                if _LANGUAGE.fullmatch(term.language):
-                    made = f'"{escaped}"@{term.language}'
-            elif term.datatype is None:
-                made = f'"{escaped}"'
-            elif PLAIN_IRI.fullmatch(term.datatype):
-                self._account(term)
-                made = f'"{escaped}"^^<{term.datatype}>'
-        self._text[term] = made
+    def _node(self, term: Node) -> ox.NamedNode | ox.BlankNode:
+        """``term`` as a subject: an IRI or a blank node."""
+        made = self._ox(term)
+        if isinstance(made, ox.Literal):
+            raise TypeError(f"a literal cannot be a subject: {term!r}")
+        return made
+
+    def _iri(self, term: Node) -> ox.NamedNode:
+        """``term`` as a predicate or a graph name: an IRI."""
+        made = self._ox(term)
+        if not isinstance(made, ox.NamedNode):
+            raise TypeError(f"not an IRI: {term!r}")
         return made
 
     def _account(self, term: Literal) -> None:
@@ -173,9 +245,10 @@ class Store:
         return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
 
     def _rdflib(self, term: OxTerm | ox.Triple | None) -> Node | None:
-        if term is None:
-            return None
-        found = self._from.get(term)  # type: ignore[arg-type]
+        return None if term is None else self._term(term)
+
+    def _term(self, term: OxTerm | ox.Triple) -> Node:
+        found = self._from.get(term)
         if found is not None:
             return found
         made: Node
@@ -203,10 +276,10 @@ class Store:
             if self._unfaithful:
                 self._faithful = False
             else:
-                stored = {
-                    (row[0].value, row[0].datatype.value)
-                    for row in self.oxigraph.query(_TYPED_LITERALS)  # type: ignore[union-attr]
-                }
+                rows = self.oxigraph.query(_TYPED_LITERALS)
+                assert isinstance(rows, ox.QuerySolutions)
+                values = (row[0] for row in rows)
+                stored = {(v.value, v.datatype.value) for v in values if isinstance(v, ox.Literal)}
                 self._faithful = stored == self._typed
         return self._faithful
 
@@ -221,7 +294,9 @@ class Store:
         """Run a ``SELECT`` (its variables and rows, as rdflib terms) or an ``ASK`` (a
         boolean); ``bindings`` pre-bind projected variables (SEP-0007), ``prefixes``
         are declared for the query."""
-        substitutions = {ox.Variable(k): self._ox(v) for k, v in (bindings or {}).items()}
+        substitutions: dict[ox.Variable, OxTerm | ox.Triple] = {
+            ox.Variable(k): self._ox(v) for k, v in (bindings or {}).items()
+        }
         solutions = self.oxigraph.query(
             text, substitutions=substitutions, prefixes=dict(prefixes or {})
         )
@@ -242,17 +317,19 @@ class Store:
     # --- pattern look-ups on the default graph, as on an rdflib graph --------------------
 
     def _quads(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[ox.Quad]:
-        def ox_or_none(term: Node | None) -> OxTerm | None:
-            return None if term is None else self._ox(term)
-
+        if isinstance(s, Literal) or not isinstance(p, URIRef | None):
+            return  # no triple has a literal subject or a predicate that is not an IRI
         yield from self.oxigraph.quads_for_pattern(
-            ox_or_none(s), ox_or_none(p), ox_or_none(o), ox.DefaultGraph()
+            None if s is None else self._node(s),
+            None if p is None else self._iri(p),
+            None if o is None else self._ox(o),
+            ox.DefaultGraph(),
         )
 
     def triples(self, pattern: Pattern) -> Iterator[Triple]:
-        back = self._rdflib
+        back = self._term
         for quad in self._quads(*pattern):
-            yield back(quad.subject), back(quad.predicate), back(quad.object)  # type: ignore[misc]
+            yield back(quad.subject), back(quad.predicate), back(quad.object)
 
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
         for _, _, o in self.triples((subject, predicate, None)):

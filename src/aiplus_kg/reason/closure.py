@@ -9,19 +9,22 @@ Two engines compute it:
 * ``reference``: `owlrl <https://pypi.org/project/owlrl/>`_, which defines the answer.
 
 The closures differ in what no command shows: reasonable types every resource
-``owl:Thing`` and literals as ``xsd:string``; owlrl types literals by their datatype
-(triples with a literal subject) and adds axioms about the RDF, RDFS and OWL
-vocabularies. Validation, the consistency check and the exported ``aipg:inferred``
-graph give the same answers on both (the ``slow`` tests compare them).
+``owl:Thing``; owlrl types literals by their datatype (triples with a literal subject)
+and adds axioms about the RDF, RDFS and OWL vocabularies. Validation, the consistency
+check and the exported ``aipg:inferred`` graph give the same answers on both (the
+``slow`` tests compare them).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import rdflib
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -65,8 +68,8 @@ class Closure(AbstractSet[Triple]):
 
 
 def compute_closure(triples: Iterable[Triple], engine: Engine = "fast") -> Closure:
-    """The OWL RL closure of ``triples``, by ``engine``. Triples whose predicate is not
-    an IRI are not read (owlrl drops them)."""
+    """The OWL RL closure of ``triples`` (repeats are read once), by ``engine``. Triples
+    whose predicate is not an IRI are not read (owlrl drops them)."""
     given = dict.fromkeys(t for t in triples if isinstance(t[1], URIRef))
     if engine == "reference":
         return _owlrl_closure(given)
@@ -93,37 +96,90 @@ def _reasonable_closure(given: dict[Triple, None]) -> Closure:
 
     from aiplus_kg.reason.consistency import find_inconsistencies
 
-    reasoner = reasonable.PyReasoner()
-    reasoner.from_graph(list(given))
-    known: dict[Node, Node] = {}  # each term given, so that the closure reuses it
+    # reasonable reads and hands back rdflib terms, a new object for each term of each
+    # triple: two million triples at a million given, and 1.8 GB of Python objects. It
+    # gets short placeholders instead, plain strings (see _ReasonerTerm), and hands them
+    # back as strings (see _plain_strings). Only the terms of the vocabularies its rules
+    # read go as themselves; a placeholder also keeps a literal from being re-typed
+    # (reasonable makes a plain literal an xsd:string one) and a blank node from being
+    # renamed. Figures: bench/run.py, P3 (peak memory at 1M triples).
+    codes: dict[Node, _ReasonerTerm] = {}
+    terms: dict[str, Node] = {}  # placeholder -> the term it stands for
+    encoded: list[tuple[_ReasonerTerm, ...]] = []
     for triple in given:
+        row = []
         for term in triple:
-            known[term] = term
+            code = codes.get(term)
+            if code is None:
+                vocabulary = isinstance(term, URIRef) and str.startswith(term, _VOCABULARIES)
+                code = codes[term] = _ReasonerTerm(term if vocabulary else f"x:{len(codes):x}")
+                terms[code] = term
+            row.append(code)
+        encoded.append(tuple(row))
+    del codes
+    reasoner = reasonable.PyReasoner()
+    reasoner.from_graph(encoded)
+    given_codes = set(encoded)  # compared as strings: a literal's hash is a Python call
+    del encoded
+    with _plain_strings():
+        closure = reasoner.reason()  # every triple, given or not
+    del reasoner
     inferred: dict[Triple, None] = {}
-    get, same_as = known.get, frozenset({OWL.sameAs})  # a set: no Python-level ==
-    for triple in reasoner.reason():
-        s, p, o = triple
-        # the terms given, as the very objects given: most of them are
-        s, p, o = get(s) or s, get(p) or p, get(o)
-        if o is None:  # ``or`` would take a literal such as 0 for missing
-            o = _as_given(triple[2], known)
+    get, same_as = terms.get, frozenset({OWL.sameAs})  # a set: no Python-level ==
+    while closure:  # each triple is freed once read
+        codes_of = closure.pop()
+        if codes_of in given_codes:
+            continue
+        s, p, o = (_decoded(get, code, terms) for code in codes_of)
         if isinstance(s, Literal) or not isinstance(p, URIRef) or (p in same_as and s == o):
             continue  # owlrl types literals otherwise; reflexive sameAs is never used
-        if (s, p, o) not in given:
-            inferred[s, p, o] = None
+        inferred[s, p, o] = None
     errors = _datatype_errors(given)
     lists = {t for t in given if t[1] in (RDF.first, RDF.rest)}
     errors.extend(find_inconsistencies(Closure(given, inferred), lists))
     return Closure(given, inferred, sorted(set(errors)))
 
 
-def _as_given(term: Node, known: dict[Node, Node]) -> Node:
-    """A term of reasonable's closure that is not one given as it stands: reasonable
-    hands back a plain literal as an ``xsd:string`` one, which rdflib keeps apart."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        plain = Literal(str(term))
-        return known.get(plain, plain)
+_VOCABULARIES = (str(RDF), "http://www.w3.org/2000/01/rdf-schema#", str(OWL), str(XSD))
+
+
+class _ReasonerTerm(str):
+    """A placeholder as reasonable reads a term: it asks each term for an rdflib
+    literal's ``datatype`` and ``language`` and takes one with neither for an IRI; a
+    plain string would raise, and format, an error for each question."""
+
+    __slots__ = ()
+    datatype = None
+    language = None
+
+
+def _decoded(get: Callable[[str], Node | None], code: str, terms: dict[str, Node]) -> Node:
+    """The term ``code`` stands for, or the IRI it is when no triple was given with it:
+    a vocabulary term (``owl:Thing``...). ``is None``: a literal such as ``false`` is
+    false."""
+    term = get(code)
+    if term is None:
+        term = terms[code] = URIRef(code)
     return term
+
+
+_PLAIN_STRINGS = threading.Lock()
+
+
+@contextmanager
+def _plain_strings() -> Iterator[None]:
+    """Have reasonable hand its closure back as plain strings: it makes each term by
+    calling ``rdflib.URIRef``, looked up on the package at the call, which checks and
+    builds an IRI only for the caller to look it up again. For the call, the package's
+    ``URIRef`` is ``str``; rdflib and this package bound theirs when imported, so
+    nothing else sees the change."""
+    with _PLAIN_STRINGS:
+        saved = rdflib.URIRef
+        rdflib.URIRef = str  # type: ignore[misc,assignment]
+        try:
+            yield
+        finally:
+            rdflib.URIRef = saved  # type: ignore[misc]
 
 
 def _datatype_errors(given: Iterable[Triple]) -> list[str]:
