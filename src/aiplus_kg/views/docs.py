@@ -11,17 +11,19 @@ inverse and characteristics (functional, transitive, ...) for a property; types 
 scheme for an individual. Terms link to each other by anchor (``#Chip``); terms of
 other vocabularies link to their IRI.
 
-The page is polyglot markup (HTML5 that is also well-formed XML), written with the
-standard library only, and the same from run to run.
+This module gathers the facts into plain dataclasses; the Jinja2 template
+``templates/ontology.html`` writes them out as polyglot markup (HTML5 that is also
+well-formed XML), the same from run to run.
 """
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -42,6 +44,9 @@ from aiplus_kg.namespaces import (
 )
 from aiplus_kg.project import Project
 
+if TYPE_CHECKING:
+    from jinja2 import Template
+
 __all__ = [
     "DEFAULT_OUTPUT",
     "SECTIONS",
@@ -59,7 +64,10 @@ current folder when the project is the data bundled in an installed package."""
 
 VANN = "http://purl.org/vocab/vann/"
 LANGUAGES = ("en", "fr", "zh")
-CHARACTERISTICS = (
+PROPERTY_KINDS = (
+    (OWL.ObjectProperty, "object property"),
+    (OWL.DatatypeProperty, "datatype property"),
+    (OWL.AnnotationProperty, "annotation property"),
     (OWL.FunctionalProperty, "functional"),
     (OWL.InverseFunctionalProperty, "inverse functional"),
     (OWL.TransitiveProperty, "transitive"),
@@ -79,21 +87,6 @@ SECTIONS: tuple[tuple[str, str, URIRef], ...] = (
 )
 """(anchor, heading, the type a term must have to be listed there), in page order."""
 
-STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
-  max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; color: #222; }
-h1 { margin-bottom: 0.2rem; } h2 { border-bottom: 2px solid #ccc; margin-top: 2.5rem; }
-section.term { border-top: 1px solid #e3e3e3; padding-top: 0.4rem; margin-top: 1.2rem; }
-section.term h3 { margin: 0.3rem 0; } section.term h3 code { font-weight: normal; color: #666; }
-table.facts { border-collapse: collapse; width: 100%; }
-table.facts th { text-align: left; vertical-align: top; width: 11rem; color: #555;
-  font-weight: 600; padding: 0.15rem 0.6rem 0.15rem 0; }
-table.facts td { padding: 0.15rem 0; }
-ul.tree, ul.tree ul { list-style: none; padding-left: 1.2rem; } ul.tree { padding-left: 0; }
-.lang { color: #777; font-size: 0.85em; } code { font-size: 0.92em; }
-nav ul { columns: 2; }
-"""
-
 
 @dataclass(frozen=True)
 class DocsResult:
@@ -104,8 +97,55 @@ class DocsResult:
     size: int
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+@dataclass(frozen=True)
+class Ref:
+    """A value on the page: plain text, a link to ``href`` (``#Chip`` or an IRI), or a
+    class expression made of ``parts``; ``code`` sets the text in code type."""
+
+    text: str = ""
+    href: str | None = None
+    code: bool = False
+    parts: tuple[Ref, ...] = ()
+
+    @property
+    def visible(self) -> str:
+        """The text a reader sees, what lists of values are sorted by."""
+        return "".join(p.visible for p in self.parts) if self.parts else self.text
+
+
+@dataclass(frozen=True)
+class Text:
+    """A literal and its language tag."""
+
+    value: str
+    lang: str | None
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of a facts table: values joined by commas, or literals one a line."""
+
+    heading: str
+    refs: tuple[Ref, ...] = ()
+    texts: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term's section: its anchor, label, prefixed name and facts."""
+
+    anchor: str
+    label: str
+    curie: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A class in the class tree, and its subclasses."""
+
+    ref: Ref
+    children: list[Branch]
 
 
 def anchor(term: URIRef) -> str:
@@ -120,7 +160,7 @@ def anchor(term: URIRef) -> str:
 
 
 class _Page:
-    """Renders the ontology graph as HTML."""
+    """Gathers what the page shows of the ontology graph."""
 
     def __init__(self, ontology: Graph) -> None:
         self.g = ontology
@@ -136,50 +176,46 @@ class _Page:
             taken[name] = term
         self.disjoint = self._disjoint_pairs()
 
-    # -- texts --------------------------------------------------------------
-
     def label(self, term: Node, lang: str = "en") -> str:
-        values = [
-            v
-            for prop in (RDFS.label, SKOS.prefLabel)
-            for v in self.g.objects(term, prop)
-            if isinstance(v, Literal)
-        ]
-        for wanted in (lang, None):
-            found = sorted(str(v) for v in values if v.language == wanted)
-            if found:
-                return found[0]
-        if values:
-            return sorted(str(v) for v in values)[0]
+        """The term's label in ``lang``, else an untagged one, else any, else its name."""
+        rank = {lang: 0, None: 1}
+        values = self.texts(term, RDFS.label, SKOS.prefLabel)
+        best = min(values, key=lambda t: (rank.get(t.lang, 2), t.value), default=None)
+        if best is not None:
+            return best.value
         return curie(str(term)) if isinstance(term, URIRef) else str(term)
 
-    def texts(self, term: Node, prop: URIRef) -> list[Literal]:
-        values = [v for v in self.g.objects(term, prop) if isinstance(v, Literal)]
-        return sorted(values, key=lambda v: (_lang_rank(v.language), str(v)))
+    def texts(self, term: Node, *props: URIRef) -> tuple[Text, ...]:
+        """The literal values of ``props`` on ``term``, English first."""
+        values = {v for p in props for v in self.g.objects(term, p) if isinstance(v, Literal)}
+        return tuple(Text(str(v), v.language) for v in sorted(values, key=_by_language))
 
-    def link(self, term: Node) -> str:
+    def link(self, term: Node) -> Ref:
         if isinstance(term, URIRef):
             if term in self.anchors:
-                return f'<a href="#{_esc(self.anchors[term])}">{_esc(self.label(term))}</a>'
-            return f'<a href="{_esc(term)}"><code>{_esc(curie(str(term)))}</code></a>'
+                return Ref(self.label(term), href=f"#{self.anchors[term]}")
+            return Ref(curie(str(term)), href=str(term), code=True)
         if isinstance(term, BNode):
             return self.anonymous(term)
-        return _esc(term)
+        return Ref(str(term))
 
-    def links(self, terms: Iterable[Node]) -> str:
-        rendered = sorted((self.link(t) for t in terms), key=_text_key)
-        return ", ".join(rendered)
+    def links(self, terms: Iterable[Node]) -> tuple[Ref, ...]:
+        return tuple(sorted((self.link(t) for t in terms), key=lambda r: r.visible.casefold()))
 
-    def anonymous(self, node: BNode) -> str:
+    def anonymous(self, node: BNode) -> Ref:
         """A class expression: a restriction, a union, an intersection, an enumeration."""
         g = self.g
-        for prop, word in ((OWL.unionOf, " or "), (OWL.intersectionOf, " and ")):
+        for prop, word, ends in (
+            (OWL.unionOf, " or ", "()"),
+            (OWL.intersectionOf, " and ", "()"),
+            (OWL.oneOf, ", ", "{}"),
+        ):
             members = g.value(node, prop)
             if members is not None:
-                return "(" + word.join(self.link(m) for m in Collection(g, members)) + ")"
-        members = g.value(node, OWL.oneOf)
-        if members is not None:
-            return "{" + ", ".join(self.link(m) for m in Collection(g, members)) + "}"
+                parts = [Ref(ends[0])]
+                for i, member in enumerate(Collection(g, members)):
+                    parts += [Ref(word), self.link(member)] if i else [self.link(member)]
+                return Ref(parts=(*parts, Ref(ends[1])))
         on = g.value(node, OWL.onProperty)
         if on is not None:
             for prop, word in (
@@ -196,14 +232,12 @@ class _Page:
                 value = g.value(node, prop)
                 if value is not None:
                     qualified = g.value(node, OWL.onClass)
-                    tail = f" {self.link(qualified)}" if qualified is not None else ""
-                    return f"{self.link(on)} {word} {self.link(value)}{tail}"
+                    tail = () if qualified is None else (Ref(" "), self.link(qualified))
+                    return Ref(parts=(self.link(on), Ref(f" {word} "), self.link(value), *tail))
         complement = g.value(node, OWL.complementOf)
         if complement is not None:
-            return f"not {self.link(complement)}"
-        return "(anonymous class)"
-
-    # -- facts --------------------------------------------------------------
+            return Ref(parts=(Ref("not "), self.link(complement)))
+        return Ref("(anonymous class)")
 
     def _disjoint_pairs(self) -> dict[Node, set[Node]]:
         pairs: dict[Node, set[Node]] = defaultdict(set)
@@ -219,111 +253,85 @@ class _Page:
                 pairs[a].update(m for m in members if m != a)
         return pairs
 
-    def facts(self, term: URIRef) -> list[tuple[str, str]]:
+    def facts(self, term: URIRef) -> list[Row]:
         g = self.g
-        rows: list[tuple[str, str]] = [("IRI", f"<code>{_esc(term)}</code>")]
-        labels = sorted(
-            set(self.texts(term, RDFS.label)) | set(self.texts(term, SKOS.prefLabel)),
-            key=lambda v: (_lang_rank(v.language), str(v)),
-        )
-        if labels:
-            rows.append(("Labels", _literals(labels)))
-        for prop, name in (
-            (SKOS.definition, "Definition"),
-            (RDFS.comment, "Comment"),
-            (SKOS.scopeNote, "Scope note"),
-            (SKOS.note, "Note"),
-            (SKOS.example, "Example"),
-            (SKOS.editorialNote, "Editorial note"),
+        rows = [Row("IRI", (Ref(str(term), code=True),))]
+        for props, name in (
+            ((RDFS.label, SKOS.prefLabel), "Labels"),
+            ((SKOS.definition,), "Definition"),
+            ((RDFS.comment,), "Comment"),
+            ((SKOS.scopeNote,), "Scope note"),
+            ((SKOS.note,), "Note"),
+            ((SKOS.example,), "Example"),
+            ((SKOS.editorialNote,), "Editorial note"),
         ):
-            values = self.texts(term, prop)
+            values = self.texts(term, *props)
             if values:
-                rows.append((name, _literals(values)))
+                rows.append(Row(name, texts=values))
         types = set(g.objects(term, RDF.type))
         if OWL.Class in types:
             rows.extend(self._class_facts(term))
         if types & {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}:
             rows.extend(self._property_facts(term, types))
         if OWL.NamedIndividual in types:
-            kinds = [t for t in types if t not in (OWL.NamedIndividual,)]
-            rows.append(("Types", self.links(kinds)))
-            schemes = list(g.objects(term, SKOS.inScheme))
-            if schemes:
-                rows.append(("In scheme", self.links(schemes)))
+            rows.append(Row("Types", self.links(t for t in types if t != OWL.NamedIndividual)))
+            rows += self._linked(("In scheme", g.objects(term, SKOS.inScheme)))
         if SKOS.ConceptScheme in types:
-            members = list(g.subjects(SKOS.inScheme, term))
-            if members:
-                rows.append(("Concepts", self.links(members)))
-        defined_by = list(g.objects(term, RDFS.isDefinedBy))
-        if defined_by:
-            rows.append(("Defined by", self.links(defined_by)))
-        return rows
+            rows += self._linked(("Concepts", g.subjects(SKOS.inScheme, term)))
+        return rows + self._linked(("Defined by", g.objects(term, RDFS.isDefinedBy)))
 
-    def _class_facts(self, term: URIRef) -> list[tuple[str, str]]:
+    def _linked(self, *rows: tuple[str, Iterable[Node]]) -> list[Row]:
+        """A row of links for each name that has values."""
+        return [row for row in (Row(name, self.links(values)) for name, values in rows) if row.refs]
+
+    def _class_facts(self, term: URIRef) -> list[Row]:
         g = self.g
-        rows: list[tuple[str, str]] = []
-        for name, values in (
-            ("Superclasses", list(g.objects(term, RDFS.subClassOf))),
-            ("Subclasses", list(g.subjects(RDFS.subClassOf, term))),
-            ("Equivalent to", list(g.objects(term, OWL.equivalentClass))),
+        return self._linked(
+            ("Superclasses", g.objects(term, RDFS.subClassOf)),
+            ("Subclasses", g.subjects(RDFS.subClassOf, term)),
+            ("Equivalent to", g.objects(term, OWL.equivalentClass)),
             ("Disjoint with", sorted(self.disjoint.get(term, ()), key=str)),
-            ("Domain of", list(g.subjects(RDFS.domain, term))),
-            ("Range of", list(g.subjects(RDFS.range, term))),
-            ("Instances", [s for s in g.subjects(RDF.type, term) if isinstance(s, URIRef)]),
-        ):
-            if values:
-                rows.append((name, self.links(values)))
-        return rows
+            ("Domain of", g.subjects(RDFS.domain, term)),
+            ("Range of", g.subjects(RDFS.range, term)),
+            ("Instances", (s for s in g.subjects(RDF.type, term) if isinstance(s, URIRef))),
+        )
 
-    def _property_facts(self, term: URIRef, types: set[Node]) -> list[tuple[str, str]]:
+    def _property_facts(self, term: URIRef, types: set[Node]) -> list[Row]:
         g = self.g
-        kinds = [
-            name
-            for kind, name in (
-                (OWL.ObjectProperty, "object property"),
-                (OWL.DatatypeProperty, "datatype property"),
-                (OWL.AnnotationProperty, "annotation property"),
-            )
-            if kind in types
-        ]
-        kinds += [name for kind, name in CHARACTERISTICS if kind in types]
-        rows: list[tuple[str, str]] = [("Kind", _esc(", ".join(kinds)))]
+        kinds = ", ".join(name for kind, name in PROPERTY_KINDS if kind in types)
         inverse = set(g.objects(term, OWL.inverseOf)) | set(g.subjects(OWL.inverseOf, term))
-        for name, values in (
-            ("Domain", list(g.objects(term, RDFS.domain))),
-            ("Range", list(g.objects(term, RDFS.range))),
-            ("Superproperties", list(g.objects(term, RDFS.subPropertyOf))),
-            ("Subproperties", list(g.subjects(RDFS.subPropertyOf, term))),
+        rows = [Row("Kind", (Ref(kinds),))]
+        return rows + self._linked(
+            ("Domain", g.objects(term, RDFS.domain)),
+            ("Range", g.objects(term, RDFS.range)),
+            ("Superproperties", g.objects(term, RDFS.subPropertyOf)),
+            ("Subproperties", g.subjects(RDFS.subPropertyOf, term)),
             ("Inverse of", sorted(inverse, key=str)),
-            ("Equivalent to", list(g.objects(term, OWL.equivalentProperty))),
-        ):
-            if values:
-                rows.append((name, self.links(values)))
-        return rows
+            ("Equivalent to", g.objects(term, OWL.equivalentProperty)),
+        )
 
-    # -- page ---------------------------------------------------------------
-
-    def section_terms(self) -> list[tuple[str, str, list[URIRef]]]:
+    def sections(self) -> list[tuple[str, str, list[Term]]]:
+        """(anchor, heading, terms) of each section, in page order; some may be empty."""
         placed: set[URIRef] = set()
-        out: list[tuple[str, str, list[URIRef]]] = []
-        for key, heading, kind in SECTIONS:
-            terms = [t for t in self.terms if kind in set(self.g.objects(t, RDF.type))]
+        out: list[tuple[str, str, list[Term]]] = []
+        for key, heading, kind in (*SECTIONS, ("other-terms", "Other terms", None)):
+            terms = [t for t in self.terms if kind is None or (t, RDF.type, kind) in self.g]
             terms = [t for t in terms if t not in placed]
             placed.update(terms)
-            out.append((key, heading, self._ordered(terms)))
-        rest = [t for t in self.terms if t not in placed]
-        if rest:
-            out.append(("other-terms", "Other terms", self._ordered(rest)))
+            out.append((key, heading, [self.term(t) for t in self._ordered(terms)]))
         return out
+
+    def term(self, term: URIRef) -> Term:
+        return Term(self.anchors[term], self.label(term), curie(str(term)), self.facts(term))
 
     def _ordered(self, terms: Iterable[URIRef]) -> list[URIRef]:
         return sorted(terms, key=lambda t: (self.label(t).casefold(), str(t)))
 
-    def tree(self) -> str:
-        """The class hierarchy among the ontology's own classes, as nested lists."""
+    def tree(self) -> list[Branch]:
+        """The class hierarchy among the ontology's own classes."""
         classes = [t for t in self.terms if OWL.Class in set(self.g.objects(t, RDF.type))]
         own = set(classes)
-        children: dict[URIRef, list[URIRef]] = defaultdict(list)
+        children: dict[Node, list[URIRef]] = defaultdict(list)
         roots: list[URIRef] = []
         for cls in classes:
             parents = [p for p in self.g.objects(cls, RDFS.subClassOf) if p in own]
@@ -332,80 +340,40 @@ class _Page:
             for parent in parents:
                 children[parent].append(cls)
 
-        def branch(items: list[URIRef], trail: frozenset[URIRef]) -> str:
-            parts = []
-            for cls in self._ordered(items):
-                below = ""
-                if children.get(cls) and cls not in trail:
-                    below = branch(children[cls], trail | {cls})
-                parts.append(f"<li>{self.link(cls)}{below}</li>")
-            return "<ul>" + "".join(parts) + "</ul>"
+        def branch(items: list[URIRef], trail: frozenset[URIRef]) -> list[Branch]:
+            return [
+                Branch(
+                    self.link(cls),
+                    branch(children[cls], trail | {cls}) if cls not in trail else [],
+                )
+                for cls in self._ordered(items)
+            ]
 
-        return branch(roots, frozenset()).replace("<ul>", '<ul class="tree">', 1)
+        return branch(roots, frozenset())
 
     def render(self) -> str:
-        title = self.ontology_title()
-        head = [
-            "<!DOCTYPE html>",
-            '<html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en">',
-            "<head>",
-            '<meta charset="utf-8"/>',
-            '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
-            f"<title>{_esc(title)}</title>",
-            f"<style>{STYLE}</style>",
-            "</head>",
-            "<body>",
-            f"<h1>{_esc(title)}</h1>",
-        ]
-        body: list[str] = []
-        meta = self.metadata()
-        if meta:
-            body.append('<table class="facts">')
-            body.extend(f"<tr><th>{_esc(k)}</th><td>{v}</td></tr>" for k, v in meta)
-            body.append("</table>")
-        sections = self.section_terms()
-        body.append("<nav><h2>Contents</h2><ul>")
-        body.append('<li><a href="#class-tree">Class tree</a></li>')
-        body.extend(
-            f'<li><a href="#{key}">{_esc(heading)}</a> ({len(terms)})</li>'
-            for key, heading, terms in sections
-            if terms
+        text = _template().render(
+            title=self.ontology_title(),
+            metadata=self.metadata(),
+            sections=self.sections(),
+            tree=self.tree(),
+            count=len(self.terms),
         )
-        body.append("</ul></nav>")
-        body.append(f'<h2 id="class-tree">Class tree</h2>{self.tree()}')
-        for key, heading, terms in sections:
-            if not terms:
-                continue
-            body.append(f'<h2 id="{key}">{_esc(heading)}</h2>')
-            for term in terms:
-                body.append(self.term_section(term))
-        count = len(self.terms)
-        body.append(
-            f"<footer><p>{count} terms. Generated by <code>aiplus docs</code>.</p></footer>"
-        )
-        body.extend(["</body>", "</html>"])
-        return "\n".join(head + body) + "\n"
-
-    def term_section(self, term: URIRef) -> str:
-        rows = "".join(f"<tr><th>{_esc(k)}</th><td>{v}</td></tr>" for k, v in self.facts(term))
-        return (
-            f'<section class="term" id="{_esc(self.anchors[term])}">'
-            f"<h3>{_esc(self.label(term))} <code>{_esc(curie(str(term)))}</code></h3>"
-            f'<table class="facts">{rows}</table></section>'
-        )
+        # markupsafe writes ' and " as &#39; and &#34;; keep the page's &#x27; and &quot;
+        return text.replace("&#39;", "&#x27;").replace("&#34;", "&quot;")
 
     def ontology_title(self) -> str:
         for prop in (DCTERMS.title, RDFS.label):
             values = self.texts(ONTOLOGY_IRI, prop)
             if values:
-                return str(values[0])
+                return values[0].value
         return "Ontology"
 
-    def metadata(self) -> list[tuple[str, str]]:
+    def metadata(self) -> list[Row]:
         g, o = self.g, ONTOLOGY_IRI
         if (o, RDF.type, OWL.Ontology) not in g:
             return []
-        rows: list[tuple[str, str]] = [("IRI", f"<code>{_esc(o)}</code>")]
+        rows = [Row("IRI", (Ref(str(o), code=True),))]
         for prop, name in (
             (OWL.versionIRI, "Version IRI"),
             (OWL.versionInfo, "Version"),
@@ -416,55 +384,41 @@ class _Page:
             (URIRef(VANN + "preferredNamespacePrefix"), "Preferred prefix"),
             (URIRef(VANN + "preferredNamespaceUri"), "Namespace"),
         ):
-            values = sorted(g.objects(o, prop), key=lambda v: (_lang_rank(_language(v)), str(v)))
+            values = sorted(g.objects(o, prop), key=_by_language)
             if not values:
                 continue
             if all(isinstance(v, Literal) for v in values):
-                rows.append((name, _literals([v for v in values if isinstance(v, Literal)])))
+                rows.append(Row(name, texts=self.texts(o, prop)))
             else:
-                rows.append((name, ", ".join(_iri_link(v) for v in values)))
+                refs = (Ref(str(v), href=str(v) if isinstance(v, URIRef) else None) for v in values)
+                rows.append(Row(name, tuple(refs)))
         return rows
 
 
-def _language(value: Node) -> str | None:
-    return value.language if isinstance(value, Literal) else None
+@cache
+def _template() -> Template:
+    """The page template, ``templates/ontology.html``."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("aiplus_kg.views"),
+        autoescape=True,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template("ontology.html")
 
 
-def _lang_rank(lang: str | None) -> tuple[int, str]:
-    if lang in LANGUAGES:
-        return LANGUAGES.index(lang), lang or ""
+def _by_language(value: Node) -> tuple[int, str, str]:
+    """Sort key: English, French, Chinese, untagged, other languages; then the text."""
+    lang = value.language if isinstance(value, Literal) else None
     if lang is None:
-        return len(LANGUAGES), ""
-    return len(LANGUAGES) + 1, lang
-
-
-def _literals(values: list[Literal]) -> str:
-    parts = []
-    for value in values:
-        lang = f' <span class="lang">({_esc(value.language)})</span>' if value.language else ""
-        attr = f' lang="{_esc(value.language)}" xml:lang="{_esc(value.language)}"'
-        attr = attr if value.language else ""
-        parts.append(f"<span{attr}>{_esc(value)}</span>{lang}")
-    return "<br/>".join(parts)
-
-
-def _iri_link(value: Node) -> str:
-    if isinstance(value, URIRef):
-        return f'<a href="{_esc(value)}">{_esc(value)}</a>'
-    return _esc(value)
-
-
-def _text_key(rendered: str) -> str:
-    """Sort key for rendered links: their visible text."""
-    out, inside = [], False
-    for char in rendered:
-        if char == "<":
-            inside = True
-        elif char == ">":
-            inside = False
-        elif not inside:
-            out.append(char)
-    return html.unescape("".join(out)).casefold()
+        return len(LANGUAGES), "", str(value)
+    if lang in LANGUAGES:
+        return LANGUAGES.index(lang), lang, str(value)
+    return len(LANGUAGES) + 1, lang, str(value)
 
 
 def documented_terms(ontology: Graph) -> list[URIRef]:
