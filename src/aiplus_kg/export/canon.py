@@ -38,7 +38,7 @@ def canonical_graph(graph: Graph, *, tag: str = "", target: Graph | None = None)
         key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()),
     )
     for triple in triples:
-        out.add(triple)  # type: ignore[arg-type]
+        out.add(triple)
     return out
 
 

@@ -56,7 +56,7 @@ class SortedLongTurtleSerializer(LongTurtleSerializer):
         seen: set[Node] = set()
         ordered: list[Node] = []
         for cls in self.topClasses:
-            members = sorted(self.store.subjects(RDF.type, cls))
+            members = sorted(self.store.subjects(RDF.type, cls))  # type: ignore[type-var]
             for member in members:
                 if member not in seen:
                     ordered.append(member)
@@ -74,13 +74,14 @@ class SortedLongTurtleSerializer(LongTurtleSerializer):
         """Like rdflib's, but a number or boolean is written bare only when the bare
         form keeps its lexical form (rdflib writes ``"1200"^^xsd:decimal`` as
         ``1200.0``, which is another RDF term)."""
-        text = super().label(node, position)
+        text: str = super().label(node, position)
         bare = isinstance(node, Literal) and node.datatype is not None and text[:1] != '"'
-        if bare and text != str(node):
-            return node._literal_n3(
+        if bare and isinstance(node, Literal) and text != str(node):
+            written: str = node._literal_n3(
                 use_plain=False,
                 qname_callback=lambda dt: self.get_pname(dt, gen_prefix=False),
             )
+            return written
         return text
 
 

@@ -178,7 +178,7 @@ def _term_problem(term: Node, position: str) -> str | None:
         if _SURROGATE.search(str(term)):
             return f"the literal {_shown(term.n3())} is not valid Unicode (a lone surrogate)"
         reason = _iri_problem(str(term.datatype)) if term.datatype is not None else None
-        return f"the datatype <{_shown(term.datatype)}> {reason}" if reason else None
+        return f"the datatype <{_shown(str(term.datatype))}> {reason}" if reason else None
     if isinstance(term, BNode):
         return "the predicate is a blank node" if position == "predicate" else None
     return f"the {position} {term!r} is not an RDF term"
@@ -234,12 +234,14 @@ def select_graphs(dataset: Dataset, names: Sequence[str]) -> list[URIRef]:
     or number (``001``), a prefixed name (``src:001-...``) or a full IRI. An unknown
     name is an :class:`InputError` listing the graphs there are.
     """
-    graphs = [g.identifier for g in named_graphs(dataset) if g.identifier != DEFAULT_GRAPH_ID]
-    chosen: set[Node] = set()
+    graphs = [
+        URIRef(str(g.identifier)) for g in named_graphs(dataset) if g.identifier != DEFAULT_GRAPH_ID
+    ]
+    chosen: set[URIRef] = set()
     for raw in names:
         name = raw.strip().removeprefix("<").removesuffix(">")
         fixed = {"ontology": ONTOLOGY_GRAPH, "reference": REFERENCE_GRAPH}
-        candidates = [fixed[name]] if name in fixed else []
+        candidates: list[URIRef] = [fixed[name]] if name in fixed else []
         stems = [g for g in graphs if str(g).startswith(str(SRC))]
         candidates += [
             g for g in stems if name in (str(g)[len(SRC) :], str(g)[len(SRC) :].split("-", 1)[0])
@@ -251,7 +253,7 @@ def select_graphs(dataset: Dataset, names: Sequence[str]) -> list[URIRef]:
             what = "names several graphs" if found else "is not a graph of the dataset"
             raise InputError(f"--graph {raw!r} {what} (graphs: {_graph_names(found or graphs)})")
         chosen.add(found[0])
-    return [g for g in graphs if g in chosen]  # type: ignore[misc]
+    return [g for g in graphs if g in chosen]
 
 
 def _copy(source: Graph, target: Graph) -> None:
@@ -282,9 +284,9 @@ def export_dataset(
     for prefix, namespace in dataset.namespaces():
         out.bind(prefix, namespace, override=True, replace=True)
     if graphs:
-        chosen: list[Node] = list(select_graphs(dataset, graphs))
+        chosen = select_graphs(dataset, graphs)
     else:
-        chosen = [g.identifier for g in named_graphs(dataset)]
+        chosen = [URIRef(str(g.identifier)) for g in named_graphs(dataset)]
     for iri in chosen:
         _copy(dataset.graph(iri), out.graph(iri))
     if inferred:

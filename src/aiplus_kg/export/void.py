@@ -221,13 +221,13 @@ def describe_dataset(dataset: Dataset, *, endpoint: str | None = None) -> Graph:
 
     # one partition per class and per property
     for cls, members in typed.items():
-        partition = URIRef(f"{DATASET_IRI}/class/{_term_slug(cls)}")
+        partition = URIRef(f"{DATASET_IRI}/class/{_term_slug(URIRef(str(cls)))}")
         out.add((ds, VOID.classPartition, partition))
         out.add((partition, VOID["class"], cls))
         out.add((partition, VOID.entities, _int(len(members))))
         out.add((partition, VOID.triples, _int(sum(per_subject[m] for m in members))))
     for prop, count in per_property.items():
-        partition = URIRef(f"{DATASET_IRI}/property/{_term_slug(prop)}")
+        partition = URIRef(f"{DATASET_IRI}/property/{_term_slug(URIRef(str(prop)))}")
         out.add((ds, VOID.propertyPartition, partition))
         out.add((partition, VOID.property, prop))
         out.add((partition, VOID.triples, _int(count)))

@@ -66,7 +66,9 @@ def parse_turtle_data(text: str, *, display: str = "<data>", base: str | None = 
     """
     fast = _oxigraph_triples(text, base)
     if fast is None:
-        return _checked(_rdflib_graph(text, display, base), text, display)
+        graph = _rdflib_graph(text, display, base)
+        _checked(graph, text, display)
+        return graph
     _checked(fast[0], text, display)
     return _graph_of(*fast)
 

@@ -191,10 +191,10 @@ def bind_parameters(
         values[param.name] = value
     bound: dict[str, Node] = {}
     for param in parameters:
-        value = values.get(param.name, param.default)
-        if value is None:
+        text = values.get(param.name, param.default)
+        if text is None:
             raise InputError(f"{query.name} needs a value for parameter {param.name!r}")
-        bound[param.variable] = _bind_one(source, param, value, query.name)
+        bound[param.variable] = _bind_one(source, param, text, query.name)
     return bound
 
 

@@ -36,11 +36,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from aiplus_kg.errors import InputError
-from aiplus_kg.load.terms import label, term_text
+from aiplus_kg.load.terms import TripleSource, label, term_text
 from aiplus_kg.namespaces import XSD, curie
 from aiplus_kg.query.tables import table
 
@@ -323,7 +323,9 @@ def header_name(variable: str) -> str:
     return variable
 
 
-def _cell_text(node: Node | None, graph: Graph | None, iris: bool, blank: _BlankLabels) -> str:
+def _cell_text(
+    node: Node | None, graph: TripleSource | None, iris: bool, blank: _BlankLabels
+) -> str:
     if node is None:
         return ""
     if isinstance(node, Literal):
@@ -338,7 +340,7 @@ def _cell_text(node: Node | None, graph: Graph | None, iris: bool, blank: _Blank
 
 def to_table(
     results: Results,
-    graph: Graph | None = None,
+    graph: TripleSource | None = None,
     *,
     iris: bool = False,
     width: int | None = 48,
@@ -388,7 +390,7 @@ _WRITERS: dict[str, Callable[[Results], bytes]] = {
 def serialize_results(
     results: Results,
     fmt: str,
-    graph: Graph | None = None,
+    graph: TripleSource | None = None,
     *,
     iris: bool = False,
     fixed: Mapping[str, Node] | None = None,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Variable
-from rdflib.term import Node
+from rdflib.query import ResultRow
+from rdflib.term import Identifier, Node
 
 from aiplus_kg.load.store import Store
 from aiplus_kg.load.terms import TripleSource, dataset_graphs
@@ -57,16 +58,20 @@ def run_prepared(
     """Evaluate a checked query on ``dataset`` with rdflib, variables pre-bound to terms."""
     import rdflib.plugins.sparql as rdflib_sparql
 
-    init = {Variable(k): v for k, v in (bindings or {}).items()}
+    init: dict[str, Identifier] = {
+        Variable(k): v for k, v in (bindings or {}).items() if isinstance(v, Identifier)
+    }
     # Belt and braces: even a FROM the guard let through must not fetch anything.
     previous = rdflib_sparql.SPARQL_LOAD_GRAPHS
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False
     try:
-        result = dataset.query(prepared.query, initBindings=init)  # type: ignore[arg-type]
+        if prepared.query is None:
+            raise ValueError("the query was not parsed (see aiplus_kg.query.catalogue.parsed)")
+        result = dataset.query(prepared.query, initBindings=init)
         if prepared.form == "ASK":
             return Results(boolean=bool(result.askAnswer))
         variables = tuple(str(v) for v in (result.vars or ()))
-        rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
+        rows = tuple(tuple(row) for row in result if isinstance(row, ResultRow))
     finally:
         rdflib_sparql.SPARQL_LOAD_GRAPHS = previous
     return Results(variables, rows, None, prepared.ordered)

@@ -75,8 +75,9 @@ def allowed_roots(packages: Iterable[str] = ("aiplus_kg", "rdflib")) -> tuple[st
     roots.add(site.getusersitepackages())
     for name in packages:
         module = sys.modules.get(name)
-        if module is not None and getattr(module, "__file__", None):
-            roots.add(str(Path(module.__file__).parent))  # type: ignore[arg-type]
+        file = getattr(module, "__file__", None)
+        if isinstance(file, str):
+            roots.add(str(Path(file).parent))
     # each with a trailing separator, so that /usr/lib does not admit /usr/library
     return tuple(sorted(os.path.realpath(r).rstrip(os.sep) + os.sep for r in roots if r))
 
@@ -99,12 +100,14 @@ def seal(packages: Iterable[str] = ("aiplus_kg", "rdflib")) -> None:
         path = args[0]
         if isinstance(path, int) or path is None:
             return  # an already open descriptor
+        if not isinstance(path, str | bytes | os.PathLike):
+            raise SandboxError("opening this file is not allowed")
         mode = args[1] if len(args) > 1 else None
         flags = args[2] if len(args) > 2 else None
         if _writes(mode, flags):
             raise SandboxError(f"writing {path!s} is not allowed while answering queries")
         try:
-            real = os.path.realpath(os.fsdecode(path))  # type: ignore[arg-type]
+            real = os.path.realpath(os.fsdecode(path))
         except (TypeError, ValueError):
             raise SandboxError("opening this file is not allowed") from None
         if not real.startswith(roots):

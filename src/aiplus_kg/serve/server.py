@@ -180,7 +180,8 @@ class SparqlServer(ThreadingHTTPServer):
         self.quiet = quiet
         self.slots = threading.BoundedSemaphore(MAX_CONCURRENT)
         host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        shown = f"[{name}]" if ":" in name else name
         self.base_url = f"http://{shown}:{port}"
         self.describe()
         listing = catalogue_dict(catalogue)

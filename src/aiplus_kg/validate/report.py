@@ -267,7 +267,9 @@ class _Locator:
 
     def files(self, focus: Node, path: Node | None, value: Node | None) -> tuple[str, ...]:
         """The files holding the offending triple, else any triple about the focus node."""
-        patterns = [(focus, path, value)] if isinstance(path, URIRef) else []
+        patterns: list[tuple[Node, Node | None, Node | None]] = []
+        if isinstance(path, URIRef):
+            patterns.append((focus, path, value))
         patterns.append((focus, None, None))
         for pattern in patterns:
             found: set[Path] = set()
@@ -281,7 +283,10 @@ class _Locator:
         return ()
 
 
-def _results(report: Graph) -> Iterable[tuple[Node, ...]]:
+Result = tuple[Node, Node | None, Node | None, Node | None, Node, Node, Node]
+
+
+def _results(report: Graph) -> Iterable[Result]:
     """(focus, path, value, message, severity, shape, component) of each innermost
     result of ``report``: a result with ``sh:detail`` is shown by its details."""
     for result in report.subjects(RDF.type, SH.ValidationResult):
@@ -295,7 +300,7 @@ def _results(report: Graph) -> Iterable[tuple[Node, ...]]:
             continue
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
-        messages = list(report.objects(result, SH.resultMessage)) or [None]
+        messages: list[Node | None] = [*report.objects(result, SH.resultMessage)] or [None]
         for message in messages:
             yield focus, path, value, message, severity, shape, component
 
@@ -306,7 +311,7 @@ def findings(loaded: LoadedDataset, data: Iterable[Triple], report: Graph) -> It
     results = list(_results(report))
     named: set[Node] = set()
     for focus, _, value, message, *_ in results:
-        named.update((focus, value))
+        named.update(n for n in (focus, value) if n is not None)
         named.update(URIRef(m) for m in IRI_IN_TEXT.findall(str(message or "")))
     labels = label_graph(data, named)
     report.namespace_manager = labels.namespace_manager

@@ -38,7 +38,11 @@ def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
     targeted shapes switched off by ``sh:deactivated``, so that shared shapes reached by
     ``sh:node`` stay active in both.
     """
-    marked = {s for s, _, o in shapes.triples((None, ASSERTED, None)) if o.toPython() is True}
+    marked = {
+        s
+        for s, _, o in shapes.triples((None, ASSERTED, None))
+        if isinstance(o, Literal) and o.toPython() is True
+    }
     targeted = {
         s for prop in _TARGETS for s in shapes.subjects(prop, None) if isinstance(s, URIRef)
     }

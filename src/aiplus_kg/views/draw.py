@@ -22,6 +22,7 @@ version (Graphviz's own comment, which names its build, is replaced by the versi
 
 from __future__ import annotations
 
+import builtins
 import html
 import re
 import textwrap
@@ -126,7 +127,7 @@ class EdgeInfo:
     sources: tuple[str, ...]  # source keys, see SourceInfo
     hedges: tuple[str, ...] = ()
 
-    @property
+    @builtins.property  # the field above is called property
     def hedged(self) -> bool:
         return bool(self.hedges)
 
@@ -378,8 +379,8 @@ def entity_picture(
     name = label(dataset, entity) or term_text(entity)
     if entity not in links.neighbours:
         raise InputError(f"{name} ({term_text(entity)}) has no relationship to any other entity")
-    seen = {entity}
-    frontier = [entity]
+    seen: set[Node] = {entity}
+    frontier: list[Node] = [entity]
     for _ in range(depth):
         frontier = [o for n in frontier for o in links.neighbours.get(n, ()) if o not in seen]
         seen.update(frontier)
@@ -523,7 +524,8 @@ def to_dot(picture: Picture) -> str:
         if edge.hedged:
             attrs.update(style="dashed", color=HEDGED_COLOUR, fontcolor="#222222")
         dot.edge(edge.tail, edge.head, label=_edge_label(edge), **attrs)
-    return dot.source
+    source: str = dot.source
+    return source
 
 
 # --- rendering ---------------------------------------------------------------
@@ -577,7 +579,7 @@ def render(dot_source: str, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise InputError(f"unknown picture format {fmt!r} (choose from {', '.join(FORMATS)})")
     try:
-        data = graphviz.Source(dot_source).pipe(format=fmt, engine="dot", quiet=True)
+        data: bytes = graphviz.Source(dot_source).pipe(format=fmt, engine="dot", quiet=True)
     except graphviz.ExecutableNotFound:
         raise RendererMissingError(
             f"Graphviz's dot program was not found; {INSTALL_HINT}"

@@ -98,7 +98,7 @@ def build_index(dataset: Dataset) -> HedgeIndex:
             graph_iri,
             "triple",
             claim=subject,
-            according_to=tuple(sorted(dataset.objects(subject, AIP.accordingTo))),
+            according_to=tuple(sorted(dataset.objects(subject, AIP.accordingTo), key=str)),
             notes=_notes(dataset, subject),
         )
         by_triple[(s, p, o)].append(hedge)

@@ -159,7 +159,7 @@ def _ontology_terms(dataset: Dataset) -> set[Node]:
 def _is_node(term: Node, excluded: set[Node]) -> bool:
     if isinstance(term, Literal) or term in excluded:
         return False
-    if isinstance(term, URIRef) and term.startswith((str(AIP), str(SRC))):
+    if isinstance(term, URIRef) and str(term).startswith((str(AIP), str(SRC))):
         return False
     return isinstance(term, URIRef | BNode)
 
