@@ -28,6 +28,7 @@ import functools
 from collections.abc import Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from aiplus_kg.defaults import Engine
 from aiplus_kg.namespaces import OWL, RDF, RDFS, XSD
@@ -43,16 +44,16 @@ REFLEXIVE_NOISE = frozenset(
 VOCABULARY_NAMESPACES = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
 """Namespaces whose terms the closure describes axiomatically."""
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
+Triple = tuple[Node, Node, Node]
 
 
 @functools.cache
-def _axioms(engine: Engine) -> frozenset[tuple[object, object, object]]:
+def _axioms(engine: Engine) -> frozenset[Triple]:
     """What the closure of an empty graph holds."""
     return frozenset(compute_closure((), engine))
 
 
-def _useful(s: object, p: object, o: object) -> bool:
+def _useful(s: Node, p: Node, o: Node) -> bool:
     if isinstance(s, Literal | BNode) or isinstance(o, BNode) or not isinstance(p, URIRef):
         return False
     if s == o and p in REFLEXIVE_NOISE:
@@ -63,10 +64,10 @@ def _useful(s: object, p: object, o: object) -> bool:
     return not (isinstance(s, URIRef) and str(s).startswith(VOCABULARY_NAMESPACES))
 
 
-def clean(triples: Iterable[tuple[object, object, object]], engine: Engine = "fast") -> set[Triple]:
+def clean(triples: Iterable[Triple], engine: Engine = "fast") -> set[Triple]:
     """The triples that are valid RDF and not noise (see the module docstring)."""
     axioms = _axioms(engine)
-    return {t for t in triples if t not in axioms and _useful(*t)}  # type: ignore[misc]
+    return {t for t in triples if t not in axioms and _useful(*t)}
 
 
 def _merge(graphs: Iterable[Graph]) -> Graph:
