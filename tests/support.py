@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -12,6 +13,15 @@ DATA = Path(__file__).resolve().parent / "data"
 MINI = DATA / "mini"
 REPO = Path(__file__).resolve().parents[1]
 """The checkout the tests run from: its ontology, graph, shapes and queries."""
+PROJECT_FOLDERS = ("ontology", "graph", "shapes", "queries")
+
+
+def copy_project(target: Path) -> Path:
+    """A writable copy of the checkout's project (its ontology, graph, shapes and queries)
+    at ``target``; the tests change the copy, never the checkout."""
+    for name in PROJECT_FOLDERS:
+        shutil.copytree(REPO / name, target / name)
+    return target
 
 
 def run_cli(*args: str, root: Path | None = MINI) -> Result:

@@ -1,7 +1,9 @@
+"""The ``aiplus`` command group: version, help, exit codes, one-line errors, and the
+project root from ``--root`` or ``AIPLUS_ROOT`` (the real entry point, ``python -m
+aiplus_kg``: ``tests/integration/test_entry_point.py``)."""
+
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,26 +12,10 @@ from aiplus_kg import __version__
 from tests.support import MINI, run_cli
 
 
-def _python_m(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aiplus_kg", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_version() -> None:
     result = run_cli("--version", root=None)
     assert result.exit_code == 0
     assert result.stdout == f"aiplus, version {__version__}\n"
-
-
-def test_python_m_version() -> None:
-    proc = _python_m("--version")
-    assert proc.returncode == 0
-    assert proc.stdout == f"aiplus, version {__version__}\n"
 
 
 def test_help_documents_exit_codes() -> None:
@@ -109,23 +95,6 @@ def test_unexpected_exception_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 3
     assert result.stderr == (
         "aiplus: error: internal error: ZeroDivisionError: division by zero second line\n"
-    )
-
-
-def test_real_entry_point_has_no_traceback(tmp_path: Path) -> None:
-    root = tmp_path / "proj"
-    (root / "ontology").mkdir(parents=True)
-    (root / "graph" / "articles").mkdir(parents=True)
-    (root / "ontology" / "aiplus.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n")
-    (root / "graph" / "articles" / "x.ttl").write_text(
-        '<urn:a> <urn:b> "abc"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
-    )
-    proc = _python_m("--root", str(root), "stats")
-    assert proc.returncode == 2
-    assert proc.stdout == ""
-    assert proc.stderr == (
-        'aiplus: error: graph/articles/x.ttl:1: ill-typed literal "abc"'
-        "^^<http://www.w3.org/2001/XMLSchema#integer>\n"
     )
 
 

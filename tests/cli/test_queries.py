@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -89,28 +87,6 @@ def test_query_limit() -> None:
     assert result.stdout_bytes.count(b"\r\n") == 3
     table = run_cli("query", "who-said-what", "--limit", "2", root=ROOT)
     assert table.stdout.splitlines()[-1] == "(2 of 16 rows)"
-
-
-def test_real_entry_point_writes_crlf_csv() -> None:
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "aiplus_kg",
-            "--root",
-            str(ROOT),
-            "query",
-            "articles",
-            "--format",
-            "csv",
-        ],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith(b"article,identifier,date,publisher,statements,entities\r\n")
-    assert proc.stdout.count(b"\r\n") == 6
 
 
 def test_help_mentions_the_new_commands_and_exit_code() -> None:

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from aiplus_kg.load.cache import CACHE_ENV
+from tests.support import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 
 NEVER = (
     "pyshacl",

@@ -11,7 +11,10 @@ that a ``VALUES`` block appended after the query (rdflib's ``SPARQLStore`` way) 
 other answers.
 
 Client-side behaviour (credentials, redirects, timeouts, unreachable hosts, bad
-answers) is tested against small HTTP servers of the tests' own, on loopback.
+answers) is tested against small HTTP servers of the tests' own, on loopback. Every test
+here talks to a local server (``network``); those that need the Oxigraph server are
+``slow`` too. Binding the parameters in the text and checking the endpoint settings need
+no server: ``tests/unit/test_remote.py`` and ``tests/cli/test_remote.py``.
 """
 
 from __future__ import annotations
@@ -30,15 +33,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Literal, URIRef
 
-from aiplus_kg.errors import InputError, InternalError
 from aiplus_kg.export.void import VOID_GRAPH
 from aiplus_kg.load.terms import DEFAULT_GRAPH_ID
 from aiplus_kg.query import remote
 from aiplus_kg.query.parameters import bind_parameters
 from aiplus_kg.query.run import run_saved
-from aiplus_kg.query.values import bind_values, sparql_term
 from tests.query_support import (
     ROOT,
     catalogue,
@@ -58,6 +58,8 @@ OTHER_PARAMETERS = [
     ("search-labels", {"text": "Silk"}),
 ]
 READY_TIMEOUT = 60.0
+
+pytestmark = pytest.mark.network
 
 
 # --- the Oxigraph server ---------------------------------------------------------------
@@ -145,6 +147,7 @@ def read_json(tmp_path: Path, data: bytes, ordered: bool) -> object:
 # --- push -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_push_loads_one_named_graph_per_article(oxigraph: Oxigraph) -> None:
     counts = remote.query(
         remote.endpoint(f"{oxigraph.base}/query"),
@@ -162,6 +165,7 @@ def test_push_loads_one_named_graph_per_article(oxigraph: Oxigraph) -> None:
     assert len([g for g in stored if "/source/" in g]) == 5
 
 
+@pytest.mark.slow
 def test_push_again_replaces_the_graphs(oxigraph: Oxigraph) -> None:
     result = run_cli("push", "--endpoint", f"{oxigraph.base}/store", "--graph", "001", root=ROOT)
     assert result.exit_code == 0, result.stderr
@@ -179,6 +183,7 @@ def test_push_again_replaces_the_graphs(oxigraph: Oxigraph) -> None:
 # --- saved queries on the store ---------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_every_saved_query_gives_the_local_answer(
     oxigraph: Oxigraph, tmp_path: Path, name: str
@@ -188,6 +193,7 @@ def test_every_saved_query_gives_the_local_answer(
     assert difference(answer, default_results(name)) == ""  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "params"), OTHER_PARAMETERS)
 def test_parameters_give_the_local_answer(
     oxigraph: Oxigraph, tmp_path: Path, name: str, params: dict[str, str]
@@ -200,6 +206,7 @@ def test_parameters_give_the_local_answer(
     assert difference(answer, local) == ""  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_table_and_csv_come_out_as_locally(oxigraph: Oxigraph) -> None:
     for fmt in ("table", "csv", "tsv"):
         args = ("query", "search-labels", "-p", "text=Silk", "--format", fmt)
@@ -209,6 +216,7 @@ def test_table_and_csv_come_out_as_locally(oxigraph: Oxigraph) -> None:
         assert there.stdout_bytes == local.stdout_bytes
 
 
+@pytest.mark.slow
 def test_values_appended_at_the_end_change_the_answer(oxigraph: Oxigraph) -> None:
     """Why the parameters go at the start of the WHERE group: appended after the query,
     as rdflib's SPARQLStore does, the FILTER sees ?_text unbound."""
@@ -221,6 +229,7 @@ def test_values_appended_at_the_end_change_the_answer(oxigraph: Oxigraph) -> Non
     assert difference(remote.run_saved_remote(target, query, values), local) == ""
 
 
+@pytest.mark.slow
 def test_without_the_union_default_graph_the_answers_differ(oxigraph: Oxigraph) -> None:
     """What users must configure: the store's default graph must be the union."""
     plain = remote.endpoint(f"{oxigraph.base}/query")
@@ -229,6 +238,7 @@ def test_without_the_union_default_graph_the_answers_differ(oxigraph: Oxigraph) 
     assert remote.run_saved_remote(plain, query, values).rows == ()
 
 
+@pytest.mark.slow
 def test_server_option_union_default_graph(tmp_path: Path) -> None:
     server = Oxigraph(tmp_path / "store", "--union-default-graph")
     try:
@@ -245,6 +255,7 @@ def test_server_option_union_default_graph(tmp_path: Path) -> None:
 # --- errors from the store --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_http_error_is_exit_4(oxigraph: Oxigraph) -> None:
     result = run_cli("query", "articles", "--endpoint", f"{oxigraph.base}/nope", root=ROOT)
     assert result.exit_code == 4
@@ -252,12 +263,14 @@ def test_http_error_is_exit_4(oxigraph: Oxigraph) -> None:
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_bad_query_answer_names_the_status(oxigraph: Oxigraph) -> None:
     with pytest.raises(remote.RemoteError, match="HTTP 400") as excinfo:
         remote.query(remote.endpoint(f"{oxigraph.base}/query"), "SELECT * WHERE {")
     assert excinfo.value.exit_code == 4
 
 
+@pytest.mark.slow
 def test_push_to_a_wrong_url_names_the_graph(oxigraph: Oxigraph) -> None:
     result = run_cli("push", "--endpoint", f"{oxigraph.base}/nope", "--graph", "001", root=ROOT)
     assert result.exit_code == 4
@@ -350,36 +363,6 @@ def test_bearer_token_comes_from_the_environment(
     assert recorder.seen[0][1]["Authorization"] == "Bearer tok-123"  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(
-    ("env", "message"),
-    [
-        (
-            {remote.ENV_TOKEN: "t", remote.ENV_USER: "u", remote.ENV_PASSWORD: "p"},
-            "set either AIPLUS_ENDPOINT_TOKEN or",
-        ),
-        ({remote.ENV_USER: "u"}, "AIPLUS_ENDPOINT_USER is set but AIPLUS_ENDPOINT_PASSWORD is not"),
-        ({remote.ENV_PASSWORD: "p"}, "AIPLUS_ENDPOINT_PASSWORD is set but AIPLUS_ENDPOINT_USER"),
-    ],
-)
-def test_inconsistent_credentials_are_refused(env: dict[str, str], message: str) -> None:
-    with pytest.raises(InputError, match=message):
-        remote.endpoint("http://127.0.0.1:9/sparql", env=env)
-
-
-def test_credentials_in_the_url_are_refused() -> None:
-    result = run_cli("query", "articles", "--endpoint", "http://u:p@127.0.0.1:9/sparql", root=ROOT)
-    assert result.exit_code == 2
-    assert "put no credentials in the URL; set AIPLUS_ENDPOINT_USER" in result.stderr
-    assert "u:p" not in result.stderr
-
-
-@pytest.mark.parametrize("url", ["ftp://127.0.0.1/x", "file:///etc/passwd", "127.0.0.1:7878"])
-def test_only_http_urls(url: str) -> None:
-    result = run_cli("query", "articles", "--endpoint", url, root=ROOT)
-    assert result.exit_code == 2
-    assert "give an http:// or https:// URL" in result.stderr
-
-
 def test_redirects_are_not_followed(recorder: ThreadingHTTPServer) -> None:
     recorder.answer = (302, {"Location": "http://127.0.0.1:9/elsewhere"}, b"")  # type: ignore[attr-defined]
     env = {remote.ENV_TOKEN: "tok"}
@@ -440,74 +423,3 @@ def test_timeout_is_exit_4() -> None:
     assert result.exit_code == 4
     assert result.stderr == f"aiplus: error: {url}: no answer within 1 s (see --timeout)\n"
     assert elapsed < 30
-
-
-def test_graph_url() -> None:
-    assert remote.graph_url("http://h/store", URIRef("https://e/g#1")) == (
-        "http://h/store?graph=https%3A%2F%2Fe%2Fg%231"
-    )
-    assert (
-        remote.graph_url("http://h/ds/data?a=b", DEFAULT_GRAPH_ID) == "http://h/ds/data?a=b&default"
-    )
-
-
-# --- binding parameters in the text ---------------------------------------------------
-
-
-def test_values_go_at_the_start_of_the_where_group() -> None:
-    text = 'SELECT ?_x ?y WHERE { ?y <http://e/p> ?_x FILTER(?_x != "}") } ORDER BY ?y'
-    bound = bind_values(text, {"_x": URIRef("http://e/x")})
-    assert bound == (
-        "SELECT ?_x ?y WHERE { VALUES (?_x) { (<http://e/x>) }\n ?y <http://e/p> ?_x "
-        'FILTER(?_x != "}") } ORDER BY ?y'
-    )
-
-
-def test_braces_in_comments_strings_and_select_expressions_are_skipped() -> None:
-    text = (
-        "PREFIX e: <http://e/x#>  # { not a group\n"
-        "SELECT ?_x (EXISTS { ?a ?b ?c } AS ?e) ('''{''' AS ?s)\n"
-        "FROM <http://e/g>\n"
-        "{ ?_x ?p ?o }"
-    )
-    bound = bind_values(text, {"_x": URIRef("http://e/x")})
-    assert bound.endswith("{ VALUES (?_x) { (<http://e/x>) }\n ?_x ?p ?o }")
-
-
-def test_a_bare_subquery_is_wrapped() -> None:
-    text = "SELECT ?_x WHERE { SELECT ?_x WHERE { ?_x ?p ?o } LIMIT 5 }"
-    bound = bind_values(text, {"_x": URIRef("http://e/x")})
-    assert bound == (
-        "SELECT ?_x WHERE { VALUES (?_x) { (<http://e/x>) } "
-        "{ SELECT ?_x WHERE { ?_x ?p ?o } LIMIT 5 } }"
-    )
-
-
-@pytest.mark.parametrize(
-    ("term", "text"),
-    [
-        (URIRef("http://e/x"), "<http://e/x>"),
-        (Literal('a "b"\n\\c'), '"a \\"b\\"\\n\\\\c"'),
-        (Literal("chat", lang="fr"), '"chat"@fr'),
-        (
-            Literal("2025", datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYear")),
-            '"2025"^^<http://www.w3.org/2001/XMLSchema#gYear>',
-        ),
-    ],
-)
-def test_terms_are_written_as_n_triples(term: URIRef | Literal, text: str) -> None:
-    assert sparql_term(term) == text
-
-
-def test_a_blank_node_cannot_be_bound() -> None:
-    with pytest.raises(InputError, match="only IRIs and literals"):
-        sparql_term(BNode("b"))
-
-
-def test_a_query_without_a_group_is_an_internal_error() -> None:
-    with pytest.raises(InternalError):
-        bind_values("SELECT ?x", {"x": URIRef("http://e/x")})
-
-
-def test_no_parameters_leave_the_text_alone() -> None:
-    assert bind_values("SELECT * { ?s ?p ?o }", {}) == "SELECT * { ?s ?p ?o }"

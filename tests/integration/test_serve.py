@@ -3,7 +3,9 @@
 
 The main server holds the project's graph; every saved query must give, through it,
 byte for byte what the local run writes. A second, small server (the mini project,
-one worker, a short deadline, a small row cap) shows the deadline and the cap.
+one worker, a short deadline, a small row cap) shows the deadline and the cap. Every
+test here talks to a local server (``network``); those that need one of the two servers,
+with their worker processes, are ``slow`` too.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from aiplus_kg.load.terms import DEFAULT_GRAPH_ID
 from aiplus_kg.project import Project
 from aiplus_kg.query.results import serialize_results
 from aiplus_kg.query.run import run_saved, run_text
-from aiplus_kg.serve.server import SparqlServer, acceptable_formats, make_server
+from aiplus_kg.serve.server import SparqlServer, make_server
 from tests.query_support import (
     ROOT,
     catalogue,
@@ -46,6 +48,8 @@ from tests.support import MINI, run_cli
 NAMES = [q.name for q in catalogue()]
 SD = "http://www.w3.org/ns/sparql-service-description#"
 TIMEOUT = 60
+
+pytestmark = pytest.mark.network
 
 
 @dataclass
@@ -107,6 +111,7 @@ def strict() -> Iterator[tuple[str, SparqlServer]]:
 # --- answers equal to the local ones ----------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_every_saved_query_as_a_url(served: str, name: str) -> None:
     answer = request(f"{served}/queries/{name}")
@@ -115,6 +120,7 @@ def test_every_saved_query_as_a_url(served: str, name: str) -> None:
     assert answer.body == serialize_results(default_results(name), "json")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_every_saved_query_through_the_protocol(served: str, tmp_path: Path, name: str) -> None:
     """aiplus query --endpoint against aiplus serve: text binding, SPARQL Protocol."""
@@ -126,6 +132,7 @@ def test_every_saved_query_through_the_protocol(served: str, tmp_path: Path, nam
     assert difference(answer, default_results(name)) == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "params"),
     [
@@ -143,6 +150,7 @@ def test_saved_query_with_parameters(served: str, name: str, params: dict[str, s
     assert answer.body == serialize_results(local, "json")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("accept", "fmt", "media"),
     [
@@ -163,6 +171,7 @@ def test_content_negotiation(served: str, accept: str, fmt: str, media: str) -> 
     assert answer.body == serialize_results(local, fmt)
 
 
+@pytest.mark.slow
 def test_format_parameter_wins(served: str) -> None:
     answer = request(
         f"{served}/queries/articles?format=tsv", headers={"Accept": "application/json"}
@@ -174,6 +183,7 @@ def test_format_parameter_wins(served: str) -> None:
 QUERY = "SELECT ?chip ?maker WHERE { ?chip aip:madeBy ?maker } ORDER BY ?chip ?maker"
 
 
+@pytest.mark.slow
 def test_get_and_post_give_the_same_answer(served: str) -> None:
     got = request(sparql_url(served, QUERY))
     form = request(
@@ -193,6 +203,7 @@ def test_get_and_post_give_the_same_answer(served: str) -> None:
     assert direct.body == serialize_results(local, "csv")
 
 
+@pytest.mark.slow
 def test_ask(served: str) -> None:
     yes = request(sparql_url(served, "ASK { id:huawei ?p ?o }"))
     assert yes.body == b'{\n  "head": {},\n  "boolean": true\n}\n'
@@ -206,27 +217,17 @@ def test_ask(served: str) -> None:
     assert "offered: application/sparql-results+json" in csv.text
 
 
+@pytest.mark.slow
 def test_no_acceptable_format(served: str) -> None:
     answer = request(sparql_url(served, QUERY), headers={"Accept": "image/png"})
     assert answer.status == 406
     assert answer.text.startswith("error: no acceptable results format")
 
 
-def test_acceptable_formats() -> None:
-    assert acceptable_formats(None) == ["json", "xml", "csv", "tsv"]
-    assert acceptable_formats("text/*;q=0.9, application/sparql-results+xml") == [
-        "xml",
-        "csv",
-        "tsv",
-    ]
-    assert acceptable_formats("*/*, text/csv;q=0") == ["json", "xml", "tsv"]
-    assert acceptable_formats("text/html") == []
-    assert acceptable_formats("text/html", "csv") == ["csv"]
-
-
 # --- the service description, the catalogue, the index --------------------------------
 
 
+@pytest.mark.slow
 def test_service_description(served: str) -> None:
     answer = request(f"{served}/sparql")
     assert answer.status == 200
@@ -241,6 +242,7 @@ def test_service_description(served: str) -> None:
     }
 
 
+@pytest.mark.slow
 def test_catalogue_lists_urls_and_parameters(served: str) -> None:
     import json
 
@@ -255,6 +257,7 @@ def test_catalogue_lists_urls_and_parameters(served: str) -> None:
 # --- refusals ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("query", "status", "message"),
     [
@@ -277,6 +280,7 @@ def test_refused_queries(served: str, query: str, status: int, message: str) -> 
     assert answer.text.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_refused_requests(served: str) -> None:
     update = request(
         f"{served}/sparql",
@@ -301,6 +305,7 @@ def test_refused_requests(served: str) -> None:
     assert twice.status == 400
 
 
+@pytest.mark.slow
 def test_bad_parameters(served: str) -> None:
     unknown = request(f"{served}/queries/search-labels?txt=Silk")
     assert unknown.status == 400
@@ -310,6 +315,7 @@ def test_bad_parameters(served: str) -> None:
     assert "parameter 'chip' of chip-to-goal" in nothing.text
 
 
+@pytest.mark.slow
 def test_large_body_is_refused_before_it_is_read(served: str) -> None:
     host, port = urllib.parse.urlsplit(served).netloc.split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=TIMEOUT)
@@ -328,6 +334,7 @@ def test_large_body_is_refused_before_it_is_read(served: str) -> None:
 # --- nothing goes out -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_request_reaches_outside(served: str, tmp_path: Path) -> None:
     secret = tmp_path / "secret.ttl"
     secret.write_text('<urn:s> <urn:p> "TOP-SECRET" .\n', encoding="utf-8")
@@ -407,6 +414,7 @@ print(" ".join(outcomes))
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
+@pytest.mark.slow
 def test_deadline_stops_a_long_query(strict: tuple[str, SparqlServer]) -> None:
     base, server = strict
     replaced = server.pool.replaced
@@ -427,6 +435,7 @@ def test_deadline_stops_a_long_query(strict: tuple[str, SparqlServer]) -> None:
     assert again.status == 200
 
 
+@pytest.mark.slow
 def test_row_cap(strict: tuple[str, SparqlServer]) -> None:
     base, _ = strict
     capped = request(sparql_url(base, "SELECT * WHERE { ?s ?p ?o }"))
@@ -436,6 +445,7 @@ def test_row_cap(strict: tuple[str, SparqlServer]) -> None:
     assert limited.status == 200
 
 
+@pytest.mark.slow
 def test_burst_of_concurrent_clients(served: str) -> None:
     jobs: list[tuple[str, dict[str, str], bytes]] = []
     for name in ("articles", "search-labels", "hedged-claims", "chip-to-goal"):

@@ -16,9 +16,9 @@ from rdflib import Dataset
 from aiplus_kg.load.dataset import LoadedDataset, load
 from aiplus_kg.namespaces import article_graph_iri
 from aiplus_kg.project import Project
-from tests.support import DATA
+from tests.support import DATA, REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 ASKS = DATA / "article-asks"
 ASK_FILES = sorted(ASKS.glob("*/*.rq"))
 

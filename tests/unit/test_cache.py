@@ -1,16 +1,13 @@
 """The content-keyed cache: keys, location, atomic writes, and what it saves.
 
-A repeated ``aiplus query``, ``validate`` or ``check`` on unchanged files reads back what
-the first run derived (the pyoxigraph dataset, the validation report, the consistency
-check) instead of parsing and reasoning again; one changed byte in an input makes a new
-key; deleting the cache changes nothing but the time.
+A knowledge graph opened again on unchanged files reads back what the first one derived
+(the pyoxigraph dataset, the checks of the saved queries) instead of parsing again; a
+damaged entry is a miss. What the commands save is tested in ``tests/cli/test_cache.py``.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -20,32 +17,17 @@ from aiplus_kg.knowledge_graph import KnowledgeGraph
 from aiplus_kg.load import cache as cache_module
 from aiplus_kg.load.cache import CACHE_ENV, KEEP, Cache, cache_for, default_folder, digest
 from aiplus_kg.project import Project
-from tests.support import MINI, run_cli
+from tests.support import MINI, REPO, copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A writable copy of the real project (small enough), with its cache under tmp."""
-    target = tmp_path / "project"
-    for name in ("ontology", "graph", "shapes", "queries"):
-        shutil.copytree(ROOT / name, target / name)
+    target = copy_project(tmp_path / "project")
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     return target
-
-
-def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make any parse of the Turtle files, or any reasoning, fail the test."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("parsed or reasoned again")
-
-    monkeypatch.setattr("aiplus_kg.load.dataset.load_project", refuse)
-    monkeypatch.setattr("aiplus_kg.load.dataset.read_turtle", refuse)
-    monkeypatch.setattr("aiplus_kg.load.turtle.read_turtle", refuse)
-    monkeypatch.setattr("aiplus_kg.reason.closure.compute_closure", refuse)
-    monkeypatch.setattr("aiplus_kg.validate.run.validate", refuse)
 
 
 # --- keys -----------------------------------------------------------------------------
@@ -169,84 +151,6 @@ def test_concurrent_writers_and_readers_see_whole_entries(tmp_path: Path) -> Non
 
 
 # --- what it saves --------------------------------------------------------------------
-
-
-def test_repeated_query_neither_parses_nor_reasons(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    first = run_cli("query", "chip-to-goal", "--format", "csv", root=project)
-    assert first.exit_code == 0, first.stderr
-    with monkeypatch.context() as patched:
-        _no_parsing(patched)
-        again = run_cli("query", "chip-to-goal", "--format", "csv", root=project)
-        other = run_cli("query", "article-facts", "-p", "article=003", root=project)
-    assert again.exit_code == 0, again.stderr
-    assert again.stdout == first.stdout
-    assert other.exit_code == 0, other.stderr
-
-
-def test_repeated_validate_and_check_read_the_cache(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    results = {}
-    for command in (["validate", "--format", "json"], ["check"]):
-        results[command[0]] = run_cli(*command, root=project)
-        assert results[command[0]].exit_code == 0, results[command[0]].stderr
-    with monkeypatch.context() as patched:
-        _no_parsing(patched)
-        for command in (["validate", "--format", "json"], ["check"]):
-            again = run_cli(*command, root=project)
-            assert again.exit_code == 0, again.stderr
-            assert again.stdout == results[command[0]].stdout
-    assert json.loads(results["validate"].stdout)["conforms"] is True
-
-
-def test_cached_report_keeps_the_ttl_output(project: Path) -> None:
-    first = run_cli("validate", "--format", "ttl", root=project)
-    again = run_cli("validate", "--format", "ttl", root=project)
-    assert first.exit_code == again.exit_code == 0
-    prefixes = [line for line in first.stdout.splitlines() if line.startswith("@prefix")]
-    assert prefixes
-    assert prefixes == [line for line in again.stdout.splitlines() if line.startswith("@prefix")]
-    assert len(first.stdout.splitlines()) == len(again.stdout.splitlines())
-
-
-def test_a_changed_file_is_read_again(project: Path) -> None:
-    first = run_cli("query", "search-labels", "-p", "text=Silk", "--format", "csv", root=project)
-    assert first.exit_code == 0, first.stderr
-    entities = project / "graph" / "reference" / "entities.ttl"
-    entities.write_text(
-        entities.read_text(encoding="utf-8")
-        + '\nid:silk-test a aip:Programme ; rdfs:label "Silk test"@en .\n',
-        encoding="utf-8",
-    )
-    again = run_cli("query", "search-labels", "-p", "text=Silk", "--format", "csv", root=project)
-    assert again.exit_code == 0, again.stderr
-    assert "Silk test" in again.stdout
-    assert "Silk test" not in first.stdout
-
-
-def test_a_changed_file_is_validated_again(project: Path) -> None:
-    assert run_cli("validate", root=project).exit_code == 0
-    shapes = project / "shapes" / "aiplus-shapes.ttl"
-    text = shapes.read_text(encoding="utf-8")
-    shapes.write_text(text.replace("sh:severity sh:Warning ;", "sh:severity sh:Violation ;"))
-    assert run_cli("validate", root=project).exit_code == 1
-
-
-def test_deleting_the_cache_is_harmless(project: Path, tmp_path: Path) -> None:
-    first = run_cli("query", "articles", "--format", "csv", root=project)
-    shutil.rmtree(tmp_path / "cache")
-    again = run_cli("query", "articles", "--format", "csv", root=project)
-    assert again.exit_code == 0, again.stderr
-    assert again.stdout == first.stdout
-    assert any((tmp_path / "cache").rglob("*.nq"))
-
-
-def test_the_reference_engine_does_not_use_the_cache(project: Path, tmp_path: Path) -> None:
-    result = run_cli("--engine", "reference", "validate", root=project)
-    assert result.exit_code == 0, result.stderr
-    assert not (tmp_path / "cache" / "validation").exists()
 
 
 def _kg(project: Path) -> KnowledgeGraph:

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import json
-
 from aiplus_kg.load.dataset import LoadedDataset
 from aiplus_kg.namespaces import ID
 from aiplus_kg.views.describe import describe, render_text
-from tests.support import run_cli
 
 
 def test_triple_level_hedge_with_article_and_source(loaded_mini: LoadedDataset) -> None:
@@ -52,27 +49,3 @@ def test_render_text(loaded_mini: LoadedDataset) -> None:
     assert text.startswith("Huawei <https://w3id.org/aiplus/id/huawei>\n")
     assert "Ascend 910C (id:ascend-910c)  [src:a-one]" in text
     assert "hedge: reported (triple level, src:a-one), according to Reuters (id:reuters)" in text
-
-
-def test_cli_describe_by_label_and_json() -> None:
-    result = run_cli("describe", "huawei")
-    assert result.exit_code == 0, result.output
-    assert "reported" in result.stdout
-    result = run_cli("describe", "Bureau IA+", "--format", "json")
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
-    assert data["entity"] == str(ID["ai-office"])
-    assert data["hedges"][0]["label"] == "proposed"
-
-
-def test_cli_describe_unknown_and_ambiguous() -> None:
-    result = run_cli("describe", "Nokia")
-    assert result.exit_code == 2
-    assert (
-        result.stderr
-        == "aiplus: error: unknown entity: 'Nokia' (no IRI, prefixed name or label matches)\n"
-    )
-    result = run_cli("describe", "Ascend")
-    assert result.exit_code == 2
-    assert "id:ascend-910c" in result.stderr
-    assert "id:ascend-brand" in result.stderr

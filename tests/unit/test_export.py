@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +13,7 @@ from aiplus_kg.export.serialise import FORMATS, export, serialize
 from aiplus_kg.load.dataset import LoadedDataset, load
 from aiplus_kg.load.terms import union_graph
 from aiplus_kg.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH, SRC
-from tests.support import MINI, run_cli
+from tests.support import MINI
 
 RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig"}
 
@@ -46,17 +43,6 @@ def test_byte_identical_across_loads(fmt: str) -> None:
     assert serialize(load(MINI).dataset, fmt) == serialize(load(MINI).dataset, fmt)
 
 
-def test_byte_identical_across_processes(tmp_path: Path) -> None:
-    outputs = []
-    for seed in ("1", "2"):
-        out = tmp_path / f"out-{seed}.trig"
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        cmd = [sys.executable, "-m", "aiplus_kg", "--root", str(MINI), "export"]
-        subprocess.run([*cmd, "--format", "trig", "-o", str(out)], env=env, check=True, timeout=120)
-        outputs.append(out.read_bytes())
-    assert outputs[0] == outputs[1]
-
-
 def test_nq_lines_are_sorted_and_unique(loaded_mini: LoadedDataset) -> None:
     lines = serialize(loaded_mini.dataset, "nq").decode("utf-8").splitlines()
     assert lines == sorted(set(lines))
@@ -66,22 +52,6 @@ def test_nq_lines_are_sorted_and_unique(loaded_mini: LoadedDataset) -> None:
 def test_unknown_format(loaded_mini: LoadedDataset) -> None:
     with pytest.raises(InputError, match="unknown export format 'xml'"):
         serialize(loaded_mini.dataset, "xml")
-
-
-def test_cli_export_to_file_equals_stdout(tmp_path: Path) -> None:
-    for fmt in FORMATS:
-        out = tmp_path / f"all.{fmt}"
-        result = run_cli("export", "--format", fmt, "-o", str(out))
-        assert result.exit_code == 0, result.output
-        assert result.stdout == ""
-        streamed = run_cli("export", "--format", fmt)
-        assert streamed.stdout_bytes == out.read_bytes()
-
-
-def test_cli_export_needs_a_known_format() -> None:
-    result = run_cli("export", "--format", "xml")
-    assert result.exit_code == 2
-    assert "Invalid value for '--format'" in result.stderr
 
 
 def _failing_writer(dataset: Dataset) -> Iterator[bytes]:
@@ -104,21 +74,3 @@ def test_interrupted_export_leaves_no_partial_file(
         export(loaded_mini.dataset, "nq", existing)
     assert existing.read_bytes() == b"old content\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.nq"]
-
-
-def test_cli_interrupted_export_is_internal_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(export_module._WRITERS, "nq", _failing_writer)
-    out = tmp_path / "out.nq"
-    result = run_cli("export", "--format", "nq", "-o", str(out))
-    assert result.exit_code == 3
-    assert result.stderr == "aiplus: error: internal error: RuntimeError: disk on fire\n"
-    assert not out.exists()
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_export_into_missing_folder(tmp_path: Path) -> None:
-    result = run_cli("export", "--format", "nt", "-o", str(tmp_path / "no" / "x.nt"))
-    assert result.exit_code == 2
-    assert "no such directory" in result.stderr

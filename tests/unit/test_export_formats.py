@@ -1,5 +1,5 @@
 """aiplus export: JSON-LD, --graph, --inferred, extra graphs, and refusing what RDF
-syntaxes cannot hold."""
+syntaxes cannot hold (the options on the command line: ``tests/cli/test_export_formats.py``)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from aiplus_kg.export.serialise import (
     select_graphs,
     serialize,
 )
-from aiplus_kg.export.void import VOID_GRAPH
 from aiplus_kg.load.dataset import LoadedDataset, load, new_dataset
 from aiplus_kg.namespaces import (
     AIP,
@@ -35,9 +34,9 @@ from aiplus_kg.namespaces import (
     XSD,
 )
 from aiplus_kg.reason.inferred import clean, inferred_triples
-from tests.support import MINI, run_cli
+from tests.support import MINI, REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 
 HUAWEI_PARTNER_OF_SMIC = (ID["huawei"], AIP["partnerOf"], ID["smic"])
 
@@ -107,25 +106,6 @@ def test_unknown_graph_lists_the_graphs(loaded_mini: LoadedDataset) -> None:
     with pytest.raises(InputError, match=r"--graph 'a-three' is not a graph of the dataset") as e:
         select_graphs(loaded_mini.dataset, ["a-three"])
     assert "src:a-one, src:a-two" in str(e.value)
-
-
-def test_cli_export_one_article(tmp_path: Path) -> None:
-    out = tmp_path / "one.nq"
-    result = run_cli("export", "--format", "nq", "--graph", "a-one", "-o", str(out))
-    assert result.exit_code == 0, result.stderr
-    parsed = _graphs(out.read_bytes(), "nq")
-    # the article, and the VoID/DCAT description of what was exported
-    assert {g.identifier for g in parsed.graphs() if len(g)} == {SRC["a-one"], VOID_GRAPH}
-    assert isomorphic(parsed.graph(SRC["a-one"]), load(MINI).graph(SRC["a-one"]))
-
-
-def test_cli_unknown_graph_is_exit_2(tmp_path: Path) -> None:
-    out = tmp_path / "x.nq"
-    result = run_cli("export", "--format", "nq", "--graph", "nope", "-o", str(out))
-    assert result.exit_code == 2
-    assert result.stderr.startswith("aiplus: error: --graph 'nope' is not a graph")
-    assert result.stderr.count("\n") == 1
-    assert not out.exists()
 
 
 def test_selecting_every_graph_is_the_plain_export(loaded_mini: LoadedDataset) -> None:
@@ -217,20 +197,6 @@ def test_inferred_graph_is_the_same_with_either_engine(root: Path) -> None:
     assert found["fast"] == found["reference"]
 
 
-def test_cli_export_inferred_round_trips(tmp_path: Path) -> None:
-    for fmt in ("nq", "trig", "jsonld"):
-        out = tmp_path / f"all.{fmt}"
-        result = run_cli("export", "--format", fmt, "--inferred", "-o", str(out))
-        assert result.exit_code == 0, result.stderr
-        parsed = _graphs(out.read_bytes(), fmt)
-        assert HUAWEI_PARTNER_OF_SMIC in set(parsed.graph(INFERRED_GRAPH))
-    result = run_cli("export", "--format", "nt", "--inferred")
-    assert (
-        b"<https://w3id.org/aiplus/id/huawei> <https://w3id.org/aiplus/ontology#partnerOf> "
-        b"<https://w3id.org/aiplus/id/smic> .\n" in result.stdout_bytes
-    )
-
-
 # --- extra graphs (such as a VoID description) -------------------------------------------
 
 
@@ -298,9 +264,3 @@ def test_refused_export_leaves_no_file(tmp_path: Path) -> None:
         export(_with(Literal("x"), AIP["p"], ID["b"]), "jsonld", out)
     assert out.read_bytes() == b"old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["x.jsonld"]
-
-
-def test_export_help_says_which_formats_are_the_union() -> None:
-    result = run_cli("export", "--help")
-    assert "ttl and nt: the union of the graphs" in " ".join(result.stdout.split())
-    assert "nq, trig and jsonld: one named graph per source" in " ".join(result.stdout.split())

@@ -21,7 +21,6 @@ from aiplus_kg.export.fmt import (
 )
 from aiplus_kg.namespaces import AIP, ID, XSD
 from aiplus_kg.project import Project
-from tests.support import run_cli
 
 MESSY = """@prefix id: <https://w3id.org/aiplus/id/> .
 @prefix aip: <https://w3id.org/aiplus/ontology#> .
@@ -73,26 +72,6 @@ def test_mini_fixture_is_canonical(mini: Path) -> None:
     assert check_files(targets, root=mini) == []
 
 
-def test_check_then_rewrite(mini_copy: Path) -> None:
-    article = mini_copy / "graph" / "articles" / "a-one.ttl"
-    before = _parse(article.read_text(encoding="utf-8"))
-    article.write_text(before.serialize(format="turtle"), encoding="utf-8")
-
-    result = run_cli("fmt", "--check", root=mini_copy)
-    assert result.exit_code == 1
-    assert "not canonical: graph/articles/a-one.ttl" in result.stdout
-    assert "a-two" not in result.stdout
-
-    result = run_cli("fmt", root=mini_copy)
-    assert result.exit_code == 0
-    assert "formatted: graph/articles/a-one.ttl" in result.stdout
-    assert isomorphic(_parse(article.read_text(encoding="utf-8")), before)
-
-    result = run_cli("fmt", "--check", root=mini_copy)
-    assert result.exit_code == 0, result.stdout
-    assert result.stdout == "ok: 5 file(s) canonical\n"
-
-
 def test_explicit_paths_and_exclusions(mini_copy: Path) -> None:
     project = Project(mini_copy)
     invalid = mini_copy / "graph" / "articles" / "invalid-x.ttl"
@@ -110,25 +89,11 @@ def test_explicit_paths_and_exclusions(mini_copy: Path) -> None:
         mini_copy / "graph" / "articles" / "a-two.ttl",
     ]
     assert collect_targets(project, [invalid]) == []
-    result = run_cli("fmt", "--check", str(mini_copy / "graph"), root=mini_copy)
-    assert result.exit_code == 0, result.output
 
 
 def test_missing_path_is_an_input_error(mini_copy: Path) -> None:
     with pytest.raises(InputError, match=r"nope\.ttl: no such file"):
         collect_targets(Project(mini_copy), [mini_copy / "nope.ttl"])
-    result = run_cli("fmt", str(mini_copy / "nope.ttl"), root=mini_copy)
-    assert result.exit_code == 2
-
-
-def test_malformed_file_is_reported_with_its_line(mini_copy: Path) -> None:
-    bad = mini_copy / "shapes" / "broken.ttl"
-    bad.parent.mkdir(exist_ok=True)
-    bad.write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> .\n", encoding="utf-8")
-    result = run_cli("fmt", "--check", root=mini_copy)
-    assert result.exit_code == 2
-    assert result.stderr.startswith("aiplus: error: shapes/broken.ttl:2: syntax error")
-    assert bad.read_text(encoding="utf-8").startswith("<urn:a>")
 
 
 def test_refuses_to_write_a_different_graph(

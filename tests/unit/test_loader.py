@@ -11,6 +11,7 @@ from aiplus_kg.errors import InputError
 from aiplus_kg.load.dataset import LoadedDataset, load, load_extra
 from aiplus_kg.load.turtle import parse_turtle
 from aiplus_kg.namespaces import AIP, ID, ONTOLOGY_GRAPH, RDFS, REFERENCE_GRAPH, SRC
+from tests.support import REPO
 
 
 def test_one_named_graph_per_file_kind(loaded_mini: LoadedDataset, mini: Path) -> None:
@@ -182,7 +183,7 @@ def test_load_extra_before_and_after_building_the_dataset(mini_copy: Path, tmp_p
 
 # --- the fast parse (pyoxigraph) reads exactly what rdflib reads -----------------------
 
-_ROOT = Path(__file__).resolve().parents[1]
+_ROOT = REPO
 _TURTLE = sorted(
     p.relative_to(_ROOT)
     for folder in ("ontology", "graph", "shapes", "tests/data")

@@ -8,16 +8,18 @@ that a claim qualifies is skipped, so that only the intended mistake is made). E
 mutant must fail ``validate`` (on the OWL RL closure, as ``aiplus validate`` runs it):
 a mutant that still conforms is a mistake the shapes let through.
 
-The verdicts are computed once for the module, two mutants at a time in worker
-processes; the kill table is printed and written to ``build/mutation-report.txt``.
+Each test validates its own mutant (about half a second); pytest-xdist shares the tests
+out among its workers. A worker validates a mutant once, by the first test that needs
+it; the kill table is printed and written to ``mutation-report.txt`` under the test's
+temporary folder (run ``pytest -s`` to see it).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Literal, URIRef
@@ -30,8 +32,6 @@ from aiplus_kg.project import Project
 from tests.support import REPO
 
 ROOT = REPO
-REPORT = ROOT / "build" / "mutation-report.txt"
-WORKERS = 2
 
 Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, Node]
@@ -53,6 +53,7 @@ class Verdict:
     violations: int
     first_message: str
     messages: tuple[str, ...] = field(default=())
+    seconds: float = 0.0
 
     @property
     def killed(self) -> bool:
@@ -351,12 +352,14 @@ def apply(mutant: Mutant, ds: Dataset) -> None:
 
 def _verdict(mutant: Mutant | None) -> Verdict:
     """Validate the project with ``mutant`` applied (none: the project as it is)."""
+    start = time.monotonic()
     kg = KnowledgeGraph(Project(ROOT), cache=None)
     if mutant is not None:
         apply(mutant, kg.dataset)
     findings = [f for f in kg.validate().findings if f.severity == "Violation"]
     messages = tuple(f"{f.focus_label}: {f.path or '-'}: {f.message}" for f in findings)
-    return Verdict(len(findings), messages[0] if messages else "", messages)
+    first = messages[0] if messages else ""
+    return Verdict(len(findings), first, messages, time.monotonic() - start)
 
 
 MUTANTS = derive_mutants(load(ROOT))
@@ -372,7 +375,7 @@ def _param(mutant: Mutant) -> object:
     return pytest.param(mutant, id=mutant.id, marks=marks)
 
 
-def render(mutants: list[Mutant], verdicts: dict[str, Verdict], seconds: float) -> str:
+def render(mutants: list[Mutant], verdicts: dict[str, Verdict]) -> str:
     rows = [("mutant", "operator", "target", "killed", "first violation")]
     for m in mutants:
         v = verdicts[m.id]
@@ -383,27 +386,28 @@ def render(mutants: list[Mutant], verdicts: dict[str, Verdict], seconds: float) 
         for r in rows
     ]
     killed = sum(verdicts[m.id].killed for m in mutants)
+    seconds = sum(verdicts[m.id].seconds for m in mutants)
     lines.append("")
     lines.append(
         f"kill rate: {killed}/{len(mutants)} = {killed / len(mutants):.1%} "
-        f"({len(mutants)} mutants, {WORKERS} workers, {seconds:.0f} s)"
+        f"({len(mutants)} mutants, {seconds:.0f} s of validation)"
     )
     return "\n".join(lines) + "\n"
 
 
 @pytest.fixture(scope="module")
 def verdicts() -> dict[str, Verdict]:
-    """Every mutant validated once (and the unmutated project, under the key "")."""
-    start = time.monotonic()
-    jobs: list[Mutant | None] = [None, *MUTANTS]
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        results = list(pool.map(_verdict, jobs))
-    out = {("" if job is None else job.id): v for job, v in zip(jobs, results, strict=True)}
-    table = render(MUTANTS, out, time.monotonic() - start)
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(table, encoding="utf-8")
-    print("\n" + table)
-    return out
+    """The verdicts this worker has computed, by mutant id (the unmutated project under
+    the key ""); :func:`verdict_of` fills it."""
+    return {}
+
+
+def verdict_of(verdicts: dict[str, Verdict], mutant: Mutant | None) -> Verdict:
+    """The verdict on ``mutant`` (none: the project as it is), computed once per worker."""
+    key = "" if mutant is None else mutant.id
+    if key not in verdicts:
+        verdicts[key] = _verdict(mutant)
+    return verdicts[key]
 
 
 OPERATORS = frozenset(
@@ -452,16 +456,23 @@ def test_mutants_are_derived_deterministically() -> None:
 
 def test_unmutated_project_conforms(verdicts: dict[str, Verdict]) -> None:
     # Otherwise a violation would "kill" every mutant whatever the mutation did.
-    assert verdicts[""].violations == 0, verdicts[""].messages
+    verdict = verdict_of(verdicts, None)
+    assert verdict.violations == 0, verdict.messages
 
 
 @pytest.mark.parametrize("mutant", [_param(m) for m in MUTANTS])
 def test_mutant_is_killed(mutant: Mutant, verdicts: dict[str, Verdict]) -> None:
-    verdict = verdicts[mutant.id]
+    verdict = verdict_of(verdicts, mutant)
     assert verdict.killed, f"{mutant.id} ({mutant.target}) conforms: the shapes let it through"
 
 
-def test_report_written(verdicts: dict[str, Verdict]) -> None:
-    text = REPORT.read_text(encoding="utf-8")
+def test_report_written(verdicts: dict[str, Verdict], tmp_path: Path) -> None:
+    """The kill table of every mutant (those another worker validated are validated here
+    again): printed, and written under the test's temporary folder."""
+    table = render(MUTANTS, {m.id: verdict_of(verdicts, m) for m in MUTANTS})
+    report = tmp_path / "mutation-report.txt"
+    report.write_text(table, encoding="utf-8")
+    print(f"\n{table}(written to {report})")
+    text = report.read_text(encoding="utf-8")
     assert all(m.id in text for m in MUTANTS)
     assert "kill rate:" in text

@@ -13,9 +13,9 @@ import pytest
 from rdflib import Graph, Literal
 
 from aiplus_kg.namespaces import DCTERMS, ONTOLOGY_IRI, OWL, RDF
-from tests.support import DATA
+from tests.support import DATA, REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 RULES = sorted((DATA / "ontology-rules").glob("*.rq"))
 
 

@@ -6,7 +6,8 @@ import pytest
 
 import aiplus_kg.project as project_module
 from aiplus_kg.errors import InputError
-from aiplus_kg.project import Project, checkout_root, find_project
+from aiplus_kg.project import Project, bundled_root, checkout_root, find_project
+from tests.support import REPO
 
 
 def _make_root(folder: Path) -> Path:
@@ -38,8 +39,27 @@ def test_bundled_then_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert find_project(env={}, cwd=tmp_path) == Project(checkout_root(), "checkout")
 
 
-def test_checkout_root_is_the_repository() -> None:
-    assert (checkout_root() / "src" / "aiplus_kg" / "project.py").is_file()
+def test_checkout_root_is_the_repository(tmp_path: Path) -> None:
+    """Imported from this checkout's src/ (an editable install), the package finds the
+    checkout; installed from a wheel, it lives in site-packages and finds the data
+    bundled with it (``aiplus_kg/data``) before any checkout."""
+    package = Path(project_module.__file__).resolve().parent
+    if package == (REPO / "src" / "aiplus_kg").resolve():
+        assert (checkout_root() / "src" / "aiplus_kg" / "project.py").is_file()
+        assert checkout_root() == REPO.resolve()
+    else:
+        bundled = bundled_root()
+        assert bundled == package / "data", f"{package} has no bundled data"
+        for name in (
+            "ontology/aiplus.ttl",
+            "graph/reference",
+            "graph/articles",
+            "shapes",
+            "queries",
+        ):
+            assert (bundled / name).exists(), name
+        assert Project(bundled).article_files()
+        assert find_project(env={}, cwd=tmp_path) == Project(bundled, "bundled")
 
 
 def test_missing_root_is_input_error(tmp_path: Path) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from rdflib import Dataset
 
@@ -12,9 +10,9 @@ from aiplus_kg.load.dataset import LoadedDataset, load
 from aiplus_kg.namespaces import ONTOLOGY_GRAPH, RDFS, REFERENCE_GRAPH, article_graph_iri
 from aiplus_kg.project import Project
 from aiplus_kg.reason.closure import compute_closure, inconsistencies
-from tests.support import run_cli
+from tests.support import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 
 
 @pytest.fixture(scope="module")
@@ -38,17 +36,6 @@ def test_every_article_has_a_source_entry(project_data: LoadedDataset) -> None:
 
 def test_owl_rl_closure_is_consistent(project_data: LoadedDataset) -> None:
     assert inconsistencies(compute_closure(project_data.union())) == []
-
-
-def test_stats_runs() -> None:
-    result = run_cli("stats", root=ROOT)
-    assert result.exit_code == 0, result.output
-    assert "Facts per article" in result.stdout
-
-
-def test_files_are_canonical() -> None:
-    result = run_cli("fmt", "--check", root=ROOT)
-    assert result.exit_code == 0, result.stdout + result.stderr
 
 
 def test_nq_export_has_one_named_graph_per_article(project_data: LoadedDataset) -> None:

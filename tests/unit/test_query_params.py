@@ -14,8 +14,8 @@ from aiplus_kg.namespaces import ID, SRC, XSD
 from aiplus_kg.query.catalogue import load_query
 from aiplus_kg.query.parameters import bind_parameters, parse_assignments
 from aiplus_kg.query.run import run_saved
-from tests.query_support import ROOT, default_results, project_dataset, saved
-from tests.support import MINI, run_cli
+from tests.query_support import default_results, project_dataset, saved
+from tests.support import MINI
 
 ASCEND = ID["ascend-910b"]
 
@@ -191,44 +191,6 @@ def test_a_required_parameter_without_default(tmp_path: Path) -> None:
     path.write_text("#+ summary: s\nSELECT ?_x_iri WHERE { }\nORDER BY ?_x_iri\n", encoding="utf-8")
     with pytest.raises(InputError, match="needs needs a value for parameter 'x'"):
         bind_parameters(project_dataset(), load_query(path))
-
-
-# --- through the command line -----------------------------------------------------
-
-
-def test_cli_unknown_label_exit_2_one_line() -> None:
-    result = run_cli("query", "chip-to-goal", "--param", "chip=Ascend 910", root=ROOT)
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    assert result.stderr.startswith("aiplus: error: parameter 'chip' of chip-to-goal: unknown")
-    assert "id:ascend-910b" in result.stderr
-    assert result.stderr.count("\n") == 1
-
-
-def test_cli_bad_parameter_name_and_form() -> None:
-    result = run_cli("query", "chip-to-goal", "-p", "model=x", root=ROOT)
-    assert result.exit_code == 2
-    assert "unknown parameter 'model'" in result.stderr
-    result = run_cli("query", "chip-to-goal", "-p", "chip", root=ROOT)
-    assert result.exit_code == 2
-    assert "--param takes NAME=VALUE" in result.stderr
-
-
-def test_cli_unknown_query_lists_close_names() -> None:
-    result = run_cli("query", "who-said", root=ROOT)
-    assert result.exit_code == 2
-    assert (
-        result.stderr == "aiplus: error: unknown query 'who-said'; did you mean: who-said-what?\n"
-    )
-
-
-def test_cli_label_parameter() -> None:
-    result = run_cli(
-        "query", "entity-sources", "-p", "entity=Xinhua News Agency", "--iris", root=ROOT
-    )
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("entity: id:xinhua\n")
-    assert "aip:citesDocument" in result.stdout
 
 
 def test_iri_parameter_value_is_an_iri_term() -> None:

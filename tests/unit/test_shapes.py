@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from importlib.resources import files
-from pathlib import Path
 
 import pyshacl
 import pytest
@@ -14,8 +13,9 @@ from aiplus_kg.load.dataset import LoadedDataset, load
 from aiplus_kg.namespaces import AIP, RDF, SH
 from aiplus_kg.reason.closure import compute_closure
 from aiplus_kg.validate.shapes import load_shapes
+from tests.support import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 SHAPES_NS = "https://w3id.org/aiplus/shapes#"
 
 # Classes with instances that need no shape of their own, and why.

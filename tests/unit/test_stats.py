@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import json
-
 from aiplus_kg.load.dataset import LoadedDataset
 from aiplus_kg.views.stats import compute_stats, render_text
-from tests.support import run_cli
 
 
 def test_counts(loaded_mini: LoadedDataset) -> None:
@@ -37,14 +34,3 @@ def test_text_tables_are_aligned(loaded_mini: LoadedDataset) -> None:
     header = lines.index("Facts per article") + 1
     widths = {len(line) for line in lines[header + 1 : header + 4]}
     assert len(widths) == 1
-
-
-def test_cli_stats_text_and_json(loaded_mini: LoadedDataset) -> None:
-    result = run_cli("stats")
-    assert result.exit_code == 0
-    assert "src:a-one" in result.stdout
-    result = run_cli("stats", "--format", "json")
-    assert result.exit_code == 0
-    data = json.loads(result.stdout)
-    assert data["union_triples"] == len(loaded_mini.dataset)
-    assert {a["name"] for a in data["articles"]} == {"src:a-one", "src:a-two"}

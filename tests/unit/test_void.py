@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -22,8 +20,8 @@ from aiplus_kg.load.dataset import load
 from aiplus_kg.load.terms import named_graphs
 from aiplus_kg.namespaces import DCAT, DCTERMS, ID, RDF, RDFS, SRC, VOID, XSD
 from aiplus_kg.views.stats import compute_stats
-from tests.query_support import ROOT, project_dataset
-from tests.support import MINI, run_cli
+from tests.query_support import project_dataset
+from tests.support import MINI
 
 ENDPOINT = "http://127.0.0.1:7878/sparql"
 
@@ -158,36 +156,3 @@ def test_serializations_round_trip_and_are_stable(
     data = serialize_description(description, fmt)
     assert data == serialize_description(describe_dataset(project_dataset()), fmt)
     assert isomorphic(Graph().parse(data=data.decode("utf-8"), format=parse_as), description)
-
-
-def test_cli(tmp_path: Path) -> None:
-    result = run_cli("describe-dataset", root=ROOT)
-    assert result.exit_code == 0, result.stderr
-    parsed = Graph().parse(data=result.stdout, format="turtle")
-    assert (DATASET_IRI, RDF.type, VOID.Dataset) in parsed
-
-    target = tmp_path / "void.jsonld"
-    result = run_cli(
-        "describe-dataset",
-        "--format",
-        "jsonld",
-        "--endpoint",
-        ENDPOINT,
-        "-o",
-        str(target),
-        root=ROOT,
-    )
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout == ""
-    data = json.loads(target.read_text(encoding="utf-8"))
-    assert "@context" in data
-    parsed = Graph().parse(target, format="json-ld")
-    assert parsed.value(DATASET_IRI, VOID.sparqlEndpoint) == URIRef(ENDPOINT)
-
-
-def test_cli_bad_endpoint(tmp_path: Path) -> None:
-    target = tmp_path / "void.ttl"
-    result = run_cli("describe-dataset", "--endpoint", "localhost:80", "-o", str(target), root=ROOT)
-    assert result.exit_code == 2
-    assert result.stderr == "aiplus: error: --endpoint must be an http(s) URL, got 'localhost:80'\n"
-    assert not target.exists()
