@@ -12,8 +12,7 @@ from rdflib import Dataset, Literal, URIRef
 from aiplus_kg.errors import InputError
 from aiplus_kg.load.dataset import LoadedDataset
 from aiplus_kg.load.resolve import close_labels, find_by_label, normalize_label, resolve
-from aiplus_kg.load.store import Store
-from aiplus_kg.load.terms import dataset_graphs
+from aiplus_kg.load.store import Store, dataset_graphs
 from aiplus_kg.namespaces import ID, RDFS, SKOS, SRC
 from aiplus_kg.query.parameters import bind_parameters
 from tests.query_support import project_dataset, saved

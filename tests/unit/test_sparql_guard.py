@@ -8,7 +8,7 @@ import rdflib
 from rdflib import Literal
 
 from aiplus_kg.errors import InputError
-from aiplus_kg.load.terms import dataset_graphs
+from aiplus_kg.load.store import dataset_graphs
 from aiplus_kg.namespaces import SRC
 from aiplus_kg.query.guard import QueryRefusedError, prepare
 from aiplus_kg.query.run import run_text

@@ -29,7 +29,7 @@ from rdflib.term import Node
 from aiplus_kg.load.terms import Triple
 from aiplus_kg.namespaces import PLAIN_IRI, XSD
 
-__all__ = ["NTriplesWriter", "Rows", "Store"]
+__all__ = ["NTriplesWriter", "Rows", "Store", "dataset_graphs"]
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 Rows = tuple[tuple[str, ...], list[tuple[Node | None, ...]]]
@@ -131,6 +131,18 @@ class NTriplesWriter:
             else:
                 lines.append(f"{a} {b} {c}{end}")
         return lines, rest
+
+
+def dataset_graphs(source: Dataset | Store) -> frozenset[URIRef]:
+    """The IRIs of the non-empty named graphs of ``source``, an rdflib dataset or the
+    fast engine's store."""
+    if not isinstance(source, Dataset):
+        return source.graphs()
+    return frozenset(
+        URIRef(str(g.identifier))
+        for g in source.graphs()
+        if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g) > 0
+    )
 
 
 class Store:

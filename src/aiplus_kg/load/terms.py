@@ -4,7 +4,7 @@ and the nodes reached along links."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, TypeAlias
+from typing import Protocol, TypeAlias
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -20,15 +20,11 @@ from aiplus_kg.namespaces import (
     curie,
 )
 
-if TYPE_CHECKING:
-    from aiplus_kg.load.store import Store
-
 __all__ = [
     "DEFAULT_GRAPH_ID",
     "LABEL_PROPERTIES",
     "Triple",
     "TripleSource",
-    "dataset_graphs",
     "display",
     "graph_name",
     "graph_sort_key",
@@ -41,9 +37,20 @@ __all__ = [
 
 Triple: TypeAlias = tuple[Node, Node, Node]
 
-TripleSource: TypeAlias = "Graph | Store"
-"""Where labels and names are looked up: an rdflib graph or dataset, or the fast
-engine's store (which answers the same look-ups on its default graph)."""
+
+class TripleSource(Protocol):
+    """Where labels and names are looked up: an rdflib graph or dataset, or the fast
+    engine's store (:class:`aiplus_kg.load.store.Store`), which answers the same
+    look-ups on its default graph."""
+
+    def objects(
+        self, subject: Node | None = None, predicate: Node | None = None
+    ) -> Iterable[Node]: ...
+
+    def subject_objects(self, predicate: Node | None = None) -> Iterable[tuple[Node, Node]]: ...
+
+    def __contains__(self, triple: tuple[Node | None, Node | None, Node | None]) -> bool: ...
+
 
 LABEL_PROPERTIES: tuple[URIRef, ...] = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 """Properties whose values name an entity, in order of preference."""
@@ -59,18 +66,6 @@ def union_graph(source: Graph) -> Graph:
     union = bind_prefixes(Graph(bind_namespaces="none"))
     union += source.triples((None, None, None))
     return union
-
-
-def dataset_graphs(source: Dataset | Store) -> frozenset[URIRef]:
-    """The IRIs of the non-empty named graphs of ``source``, an rdflib dataset or the
-    fast engine's store."""
-    if not isinstance(source, Dataset):
-        return source.graphs()
-    return frozenset(
-        URIRef(str(g.identifier))
-        for g in source.graphs()
-        if g.identifier != DEFAULT_GRAPH_ID and len(g) > 0
-    )
 
 
 def graph_sort_key(iri: Node) -> tuple[int, str]:

@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from aiplus_kg.errors import InputError, located
 from aiplus_kg.load.resolve import resolve
-from aiplus_kg.load.terms import dataset_graphs
+from aiplus_kg.load.store import dataset_graphs
 from aiplus_kg.load.turtle import quiet_rdflib_terms
 from aiplus_kg.namespaces import SRC, XSD
 

@@ -16,8 +16,8 @@ from rdflib import Dataset, Variable
 from rdflib.query import ResultRow
 from rdflib.term import Identifier, Node
 
-from aiplus_kg.load.store import Store
-from aiplus_kg.load.terms import TripleSource, dataset_graphs
+from aiplus_kg.load.store import Store, dataset_graphs
+from aiplus_kg.load.terms import TripleSource
 from aiplus_kg.namespaces import PREFIXES
 from aiplus_kg.query.catalogue import SavedQuery, parsed
 from aiplus_kg.query.parameters import bind_parameters

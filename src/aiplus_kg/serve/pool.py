@@ -177,7 +177,7 @@ def _load_state(root: str, max_rows: int) -> _State:
     import rdflib.plugins.sparql as rdflib_sparql
 
     from aiplus_kg.load.dataset import load_project
-    from aiplus_kg.load.terms import dataset_graphs
+    from aiplus_kg.load.store import dataset_graphs
     from aiplus_kg.project import Project
     from aiplus_kg.query.catalogue import load_catalogue
 
