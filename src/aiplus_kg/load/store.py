@@ -29,7 +29,7 @@ from rdflib.term import Node
 from aiplus_kg.load.terms import Triple
 from aiplus_kg.namespaces import PLAIN_IRI, XSD
 
-__all__ = ["NTriplesWriter", "Rows", "Store", "dataset_graphs"]
+__all__ = ["NTriplesWriter", "Rows", "Store", "dataset_graphs", "ntriples_text"]
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 Rows = tuple[tuple[str, ...], list[tuple[Node | None, ...]]]
@@ -143,6 +143,19 @@ def dataset_graphs(source: Dataset | Store) -> frozenset[URIRef]:
         for g in source.graphs()
         if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g) > 0
     )
+
+
+def ntriples_text(writer: NTriplesWriter, triples: Iterable[Triple]) -> tuple[str, list[Triple]]:
+    """The N-Triples text of ``triples`` spelled by ``writer``, and the triples that have
+    no spelling. The text is joined a chunk at a time: two million lines held at once
+    as strings take more memory than the text itself, and Python keeps it after."""
+    pieces: list[str] = []
+    rest: list[Triple] = []
+    for chunk in _chunks(triples, _CHUNK):
+        lines, missed = writer.lines(chunk)
+        pieces.append("".join(lines))
+        rest.extend(missed)
+    return "".join(pieces), rest
 
 
 class Store:

@@ -20,7 +20,7 @@ from rdflib import Graph, Literal
 from aiplus_kg.defaults import Engine
 from aiplus_kg.errors import InternalError
 from aiplus_kg.load.dataset import LoadedDataset
-from aiplus_kg.load.store import NTriplesWriter
+from aiplus_kg.load.store import NTriplesWriter, ntriples_text
 from aiplus_kg.load.terms import Triple
 from aiplus_kg.namespaces import OWL, XSD
 from aiplus_kg.reason.closure import Closure
@@ -113,13 +113,13 @@ def _turbo_input(data: Collection[Triple], writer: NTriplesWriter) -> object:
     validation: bench/run.py, P3). Data N-Triples cannot carry goes as a store."""
     from pyshacl_turbo.rdf import Input
 
-    lines, rest = writer.lines(data)
+    text, rest = ntriples_text(writer, data)
     if rest:
         from aiplus_kg.load.store import Store
 
         return Store.of_triples(data).oxigraph
     nodes = dict(writer.blank_nodes or {})
-    return Input("".join(lines), "nt", None, nodes, {}, preserve_ids=True)
+    return Input(text, "nt", None, nodes, {}, preserve_ids=True)
 
 
 def _plain_strings(report: Graph, data: Collection[Triple]) -> None:
