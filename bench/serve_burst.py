@@ -26,8 +26,9 @@ from pathlib import Path
 
 from aiplus_kg.load.dataset import load
 from aiplus_kg.project import Project
-from aiplus_kg.query.catalogue import load_catalogue, run_saved, run_text
+from aiplus_kg.query.catalogue import load_catalogue
 from aiplus_kg.query.results import serialize_results
+from aiplus_kg.query.run import run_saved, run_text
 from aiplus_kg.serve.server import make_server
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -11,15 +11,14 @@ The Violation findings must be exactly the ``# expect: Violation`` lines (compar
 severity, component, path and focus). When a file lists warnings too, the warnings it adds
 to those of the project must be exactly its ``# expect: Warning`` lines.
 
-One validation takes seconds, so every file is validated once for the module, two at a
-time in worker processes, and the tests assert on the stored results.
+Each test validates what it checks (under a second); the project alone is validated once
+per module, as the reference for the warnings.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +26,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from aiplus_kg.namespaces import ID, RDF, RDFS, SRC, curie
-from tests.support import DATA, run_cli
+from tests.support import DATA, REPO, run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
 VALID = sorted((DATA / "valid").glob("*.ttl"))
 INVALID = sorted((DATA / "invalid").glob("*.ttl"))
 TEST_SOURCE = SRC["999-0000000000000000"]
@@ -53,9 +51,9 @@ class Outcome:
 
 
 def _validate(path: Path | None) -> Outcome:
-    """``aiplus validate [path] --format json`` on the project (run in a worker process)."""
+    """``aiplus validate [path] --format json`` on the project."""
     args = ["validate", "--format", "json", *([str(path)] if path else [])]
-    result = run_cli(*args, root=ROOT)
+    result = run_cli(*args, root=REPO)
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -68,12 +66,9 @@ def _validate(path: Path | None) -> Outcome:
 
 
 @pytest.fixture(scope="module")
-def outcomes() -> dict[str, Outcome]:
-    """Every example validated once, and the project alone under the key ``""``."""
-    jobs: list[Path | None] = [None, *VALID, *INVALID]
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(_validate, jobs))
-    return {(job.name if job else ""): r for job, r in zip(jobs, results, strict=True)}
+def project() -> Outcome:
+    """The project alone, validated."""
+    return _validate(None)
 
 
 def _header(path: Path) -> list[str]:
@@ -153,31 +148,30 @@ def test_valid_example_is_labelled_as_test_data(path: Path) -> None:
 # --- validation ----------------------------------------------------------------------
 
 
-def test_project_alone_conforms(outcomes: dict[str, Outcome]) -> None:
+def test_project_alone_conforms(project: Outcome) -> None:
     # Otherwise the project's own violations would show up in every example.
-    project = outcomes[""]
     assert project.exit_code == 0, project.output
     assert not project.of("Violation")
 
 
 @pytest.mark.parametrize("path", VALID, ids=_ids(VALID))
-def test_valid_example_conforms(path: Path, outcomes: dict[str, Outcome]) -> None:
-    outcome = outcomes[path.name]
+def test_valid_example_conforms(path: Path) -> None:
+    outcome = _validate(path)
     assert outcome.exit_code == 0, outcome.output
     assert not outcome.of("Violation")
 
 
 @pytest.mark.parametrize("path", INVALID, ids=_ids(INVALID))
-def test_invalid_example_fails(path: Path, outcomes: dict[str, Outcome]) -> None:
-    outcome = outcomes[path.name]
+def test_invalid_example_fails(path: Path) -> None:
+    outcome = _validate(path)
     assert outcome.exit_code == 1, outcome.output
 
 
 @pytest.mark.parametrize("path", INVALID, ids=_ids(INVALID))
-def test_invalid_example_findings(path: Path, outcomes: dict[str, Outcome]) -> None:
-    outcome, expected = outcomes[path.name], _expected(path)
+def test_invalid_example_findings(path: Path, project: Outcome) -> None:
+    outcome, expected = _validate(path), _expected(path)
     assert outcome.of("Violation") == {k for k in expected if k[0] == "Violation"}
     expected_warnings = {k for k in expected if k[0] == "Warning"}
     if expected_warnings:
-        added = outcome.of("Warning") - outcomes[""].of("Warning")
+        added = outcome.of("Warning") - project.of("Warning")
         assert added == expected_warnings
