@@ -239,7 +239,7 @@ class KnowledgeGraph:
 
         return load_shapes(self.project.shape_files(), self.project.display)
 
-    def _source(self, dataset_clause: bool = False) -> Source:
+    def query_source(self, dataset_clause: bool = False) -> Source:
         """What a query runs on: the store (fast engine), else the rdflib dataset, which
         also answers a query the store would answer otherwise (see
         :func:`aiplus_kg.query.run.runs_on_store`)."""
@@ -250,7 +250,7 @@ class KnowledgeGraph:
     @property
     def labels(self) -> TripleSource:
         """Where labels and entity names are looked up."""
-        return self._source()
+        return self.query_source()
 
     # --- checks ---------------------------------------------------------------------------
 
@@ -335,7 +335,7 @@ class KnowledgeGraph:
         from aiplus_kg.query.run import run_query
 
         saved = self.saved_query(query) if isinstance(query, str) else query
-        source = self._source(bool(saved.prepared.dataset_clause))
+        source = self.query_source(bool(saved.prepared.dataset_clause))
         with _bulk():
             return run_query(source, saved, given)
 
@@ -343,13 +343,13 @@ class KnowledgeGraph:
         """The RDF terms the parameters of ``query`` name (``given``, else defaults)."""
         from aiplus_kg.query.parameters import bind_parameters
 
-        return bind_parameters(self._source(), query, given)
+        return bind_parameters(self.query_source(), query, given)
 
     def sparql(self, text: str, *, display: str = "<query>") -> Results:
         """Run an ad-hoc read-only ``SELECT`` or ``ASK`` query; the project prefixes are
         declared for it."""
         from aiplus_kg.query.run import prepare_text, run_text
 
-        prepared = prepare_text(self._source(), text, display=display)
-        source = self._source(bool(prepared.dataset_clause))
+        prepared = prepare_text(self.query_source(), text, display=display)
+        source = self.query_source(bool(prepared.dataset_clause))
         return run_text(source, text, display=display, prepared=prepared)

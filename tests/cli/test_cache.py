@@ -111,6 +111,10 @@ def test_deleting_the_cache_is_harmless(project: Path, tmp_path: Path) -> None:
 
 
 def test_the_reference_engine_does_not_use_the_cache(project: Path, tmp_path: Path) -> None:
-    result = run_cli("--engine", "reference", "validate", root=project)
-    assert result.exit_code == 0, result.stderr
-    assert not (tmp_path / "cache" / "validation").exists()
+    """It stands for what a user gets without this project: nothing is kept."""
+    for command in (["query", "articles"], ["check"]):
+        result = run_cli("--engine", "reference", *command, root=project)
+        assert result.exit_code == 0, result.stderr
+    assert not (tmp_path / "cache").exists()
+    assert run_cli("query", "articles", root=project).exit_code == 0
+    assert (tmp_path / "cache").exists()  # where the fast engine does keep it

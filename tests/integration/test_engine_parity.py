@@ -39,18 +39,21 @@ def _mutate(dataset: Dataset) -> None:
                 dataset.graph(g).add((s, p, o))
 
 
-def _generated(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated project of 10 000 triples (bench/generate.py), made once."""
     spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
     assert spec is not None
     assert spec.loader is not None
     generate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generate)
-    generate.generate(tmp_path / "10k", 10_000, seed=1, root=REPO)
-    return tmp_path / "10k"
+    out = tmp_path_factory.mktemp("generated") / "10k"
+    generate.generate(out, 10_000, seed=1, root=REPO)
+    return out
 
 
-def _both(case: str, tmp_path: Path) -> tuple[KnowledgeGraph, KnowledgeGraph]:
-    root = _generated(tmp_path) if case == "10k" else REPO
+def _both(case: str, generated: Path) -> tuple[KnowledgeGraph, KnowledgeGraph]:
+    root = generated if case == "10k" else REPO
     graphs = []
     for engine in ("reference", "fast"):
         kg = KnowledgeGraph(Project(root), engine=engine, cache=None)
@@ -63,8 +66,8 @@ def _both(case: str, tmp_path: Path) -> tuple[KnowledgeGraph, KnowledgeGraph]:
 
 
 @pytest.mark.parametrize("case", ["shipped", "examples", "mutants", "10k"])
-def test_same_findings_and_inconsistencies(case: str, tmp_path: Path) -> None:
-    reference, fast = _both(case, tmp_path)
+def test_same_findings_and_inconsistencies(case: str, generated: Path) -> None:
+    reference, fast = _both(case, generated)
     expected = reference.validate()
     found = fast.validate()
     assert found.findings == expected.findings
@@ -94,8 +97,8 @@ def test_the_inconsistencies_are_compared(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("case", ["shipped", "10k"])
-def test_same_inferred_graph(case: str, tmp_path: Path) -> None:
-    reference, fast = _both(case, tmp_path)
+def test_same_inferred_graph(case: str, generated: Path) -> None:
+    reference, fast = _both(case, generated)
     graphs = [
         set(export_dataset(kg.dataset, inferred=True, engine=kg.engine).graph(INFERRED_GRAPH))
         for kg in (reference, fast)

@@ -77,8 +77,10 @@ def serve(
     """
     from aiplus_kg.serve import server as sparql_server
 
+    kg = knowledge_graph(ctx)
     server = sparql_server.make_server(
-        knowledge_graph(ctx).project,
+        kg.project,
+        engine=kg.engine,
         host=host,
         port=port,
         deadline=timeout,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import islice
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -315,10 +316,11 @@ class Store:
         text: str,
         bindings: Mapping[str, Node] | None = None,
         prefixes: Mapping[str, str] | None = None,
+        limit: int | None = None,
     ) -> Rows | bool:
         """Run a ``SELECT`` (its variables and rows, as rdflib terms) or an ``ASK`` (a
         boolean); ``bindings`` pre-bind projected variables (SEP-0007), ``prefixes``
-        are declared for the query."""
+        are declared for the query; at most ``limit`` rows are read."""
         substitutions: dict[ox.Variable, OxTerm | ox.Triple] = {
             ox.Variable(k): self._ox(v) for k, v in (bindings or {}).items()
         }
@@ -331,7 +333,9 @@ class Store:
             raise TypeError("only SELECT and ASK queries are run")
         variables = tuple(v.value for v in solutions.variables)
         back = self._rdflib
-        return variables, [tuple(map(back, solution)) for solution in solutions]
+        if limit is None:
+            return variables, [tuple(map(back, solution)) for solution in solutions]
+        return variables, [tuple(map(back, s)) for s in islice(solutions, limit)]
 
     def graphs(self) -> frozenset[URIRef]:
         """The IRIs of the named graphs."""

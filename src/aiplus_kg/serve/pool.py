@@ -1,8 +1,11 @@
 """Answer SPARQL queries in worker processes, each with a hard deadline and a row cap.
 
-A Python thread cannot be stopped while rdflib evaluates a query (and one regular
+A Python thread cannot be stopped while an engine evaluates a query (and one regular
 expression or one ``ORDER BY`` over a large join can run for minutes without giving
-control back), so queries run in separate processes that can be killed:
+control back), so queries run in separate processes that can be killed. Each worker
+answers on the engine the server was started with (the fast engine's pyoxigraph store,
+or rdflib's dataset for the reference engine and for a query naming graphs with
+``FROM``):
 
 * :class:`QueryPool` starts ``workers`` fresh Python processes (``python -P -c``,
   so nothing is inherited from the server's threads and no script is re-imported),
@@ -15,8 +18,8 @@ control back), so queries run in separate processes that can be killed:
   and the request gets a 503. A client thus waits at most twice the deadline.
 * A worker reads the solutions one at a time and stops at ``max_rows + 1``: a query
   with more rows than the cap is refused (400) instead of cut short silently.
-* Each worker is single-threaded, so rdflib's query parser, which is not
-  thread-safe, never runs in two threads at once.
+* Each worker is single-threaded, so rdflib's query parser (the guard reads every
+  query with it), which is not thread-safe, never runs in two threads at once.
 
 Limits: the deadline bounds the time a client waits and the CPU a query can take; a
 replacement worker takes about as long as loading the project to be ready, and
@@ -44,8 +47,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from aiplus_kg.defaults import DEFAULT_DEADLINE, DEFAULT_MAX_ROWS, DEFAULT_WORKERS
+from aiplus_kg.defaults import DEFAULT_DEADLINE, DEFAULT_MAX_ROWS, DEFAULT_WORKERS, Engine
 from aiplus_kg.errors import AiplusError, InputError, InternalError
+from aiplus_kg.knowledge_graph import KnowledgeGraph
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -73,28 +77,45 @@ class _TooManyRowsError(Exception):
 
 @dataclass
 class _State:
-    dataset: Any
+    kg: KnowledgeGraph
     catalogue: Mapping[str, Any]
     allowed: frozenset[Any]
     max_rows: int
 
 
-def _evaluate(state: _State, prepared: Any, bindings: Mapping[str, Any]) -> Any:
-    from rdflib import Variable
+def _evaluate(
+    state: _State, prepared: Any, text: str, prefixes: bool, bindings: Mapping[str, Any]
+) -> Any:
+    """The results of a checked query (its ``text``, the project prefixes declared if
+    ``prefixes``), on the engine's store or dataset; at most ``max_rows`` rows."""
+    from rdflib import Dataset, Variable
+    from rdflib.query import ResultRow
+    from rdflib.term import Identifier
 
+    from aiplus_kg.namespaces import PREFIXES
     from aiplus_kg.query.results import Results
 
-    init = {Variable(k): v for k, v in bindings.items()}
-    result = state.dataset.query(prepared.query, initBindings=init)
-    if prepared.form == "ASK":
-        return Results(boolean=bool(result.askAnswer))
-    rows = []
-    for row in result:  # rdflib yields solutions lazily: stop at the cap
-        rows.append(tuple(row))
-        if len(rows) > state.max_rows:
-            raise _TooManyRowsError
-    variables = tuple(str(v) for v in (result.vars or ()))
-    return Results(variables, tuple(rows), None, prepared.ordered)
+    cap = state.max_rows
+    source = state.kg.query_source(bool(prepared.dataset_clause))
+    if isinstance(source, Dataset):
+        init: dict[str, Identifier] = {Variable(k): v for k, v in bindings.items()}
+        result = source.query(prepared.query, initBindings=init)
+        if prepared.form == "ASK":
+            return Results(boolean=bool(result.askAnswer))
+        rows: list[tuple[Any, ...]] = []
+        for row in result:  # rdflib yields solutions lazily: stop at the cap
+            if isinstance(row, ResultRow):
+                rows.append(tuple(row))
+            if len(rows) > cap:
+                raise _TooManyRowsError
+        variables = tuple(str(v) for v in (result.vars or ()))
+        return Results(variables, tuple(rows), None, prepared.ordered)
+    answer = source.select(text, bindings, PREFIXES if prefixes else None, limit=cap + 1)
+    if isinstance(answer, bool):
+        return Results(boolean=answer)
+    if len(answer[1]) > cap:
+        raise _TooManyRowsError
+    return Results(answer[0], tuple(answer[1]), None, prepared.ordered)
 
 
 def _pick(results: Any, formats: Sequence[str]) -> str | None:
@@ -114,18 +135,19 @@ def answer(state: _State, request: Reply) -> Reply:
     kind, formats = request[0], request[-1]
     try:
         if kind == "sparql":
-            prepared = prepare(request[1], state.allowed, display="query", prefixes=dict(PREFIXES))
+            text = request[1]
+            prepared = prepare(text, state.allowed, display="query", prefixes=dict(PREFIXES))
             bindings: Mapping[str, Any] = {}
         elif kind == "saved":
             saved = state.catalogue.get(request[1])
             if saved is None:
                 return ("error", 404, f"no saved query {request[1]!r}")
-            bindings = bind_parameters(state.dataset, saved, request[2])
+            bindings = bind_parameters(state.kg.query_source(), saved, request[2])
             check_graphs(saved.prepared, state.allowed)
-            prepared = saved.prepared
+            prepared, text = saved.prepared, saved.text
         else:
             return ("error", 500, f"unknown request {kind!r}")
-        results = _evaluate(state, prepared, bindings)
+        results = _evaluate(state, prepared, text, kind == "sparql", bindings)
         fmt = _pick(results, formats)
         if fmt is None:
             wanted = ", ".join(formats) or "none"
@@ -173,34 +195,43 @@ SELECT ?s (COUNT(?o) AS ?n) (SAMPLE(STR(?o)) AS ?t) WHERE {
 """
 
 
-def _load_state(root: str, max_rows: int) -> _State:
+def _load_state(root: str, max_rows: int, engine: str) -> _State:
     import rdflib.plugins.sparql as rdflib_sparql
 
-    from aiplus_kg.load.dataset import load_project
     from aiplus_kg.load.store import dataset_graphs
     from aiplus_kg.project import Project
     from aiplus_kg.query.catalogue import load_catalogue
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # never fetch a FROM graph
     project = Project(Path(root))
-    loaded = load_project(project)
+    kg = KnowledgeGraph(project, engine=engine, cache=None)
     catalogue = {q.name: q for q in load_catalogue(project)}
-    state = _State(loaded.dataset, catalogue, dataset_graphs(loaded.dataset), max_rows)
+    state = _State(kg, catalogue, dataset_graphs(kg.dataset), max_rows)
+    kg.query_source()  # the engine's store, filled before the sandbox closes
     # import what answering needs before the sandbox closes the file system
     for formats in (["json"], ["xml"], ["csv"], ["tsv"]):
         answer(state, ("sparql", _WARM_UP, formats))
     answer(state, ("sparql", "ASK { ?s ?p ?o }", ["json"]))
+    graph = min(state.allowed, default=None)  # a FROM goes to rdflib: warm it up too
+    if graph is not None:
+        warm = f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}"
+        answer(state, ("sparql", warm, ["json"]))
     return state
 
 
 def worker_main(
-    requests: Connection, replies: Connection, root: str, max_rows: int, memory_mb: int | None
+    requests: Connection,
+    replies: Connection,
+    root: str,
+    max_rows: int,
+    memory_mb: int | None,
+    engine: str = "fast",
 ) -> None:
     """The body of a worker process: load, seal, then answer requests until EOF."""
     from aiplus_kg.serve.sandbox import seal
 
     try:
-        state = _load_state(root, max_rows)
+        state = _load_state(root, max_rows, engine)
     except AiplusError as exc:
         replies.send(("failed", str(exc)))
         return
@@ -224,19 +255,21 @@ def worker_main(
 
 
 def worker_entry() -> None:
-    """``python -c "...; worker_entry()" REQUEST_FD REPLY_FD ROOT MAX_ROWS MEMORY_MB``."""
+    """``python -c "...; worker_entry()" REQUEST_FD REPLY_FD ROOT MAX_ROWS MEMORY_MB
+    ENGINE``."""
     import signal
 
     # Ctrl-C in the terminal reaches the whole process group: the server stops the
     # workers itself, and a worker whose server is gone sees its pipe close.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    request_fd, reply_fd, root, max_rows, memory_mb = sys.argv[1:6]
+    request_fd, reply_fd, root, max_rows, memory_mb, engine = sys.argv[1:7]
     worker_main(
         Connection(int(request_fd), writable=False),
         Connection(int(reply_fd), readable=False),
         root,
         int(max_rows),
         int(memory_mb) or None,
+        engine,
     )
 
 
@@ -249,7 +282,7 @@ _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 class _Worker:
     """One worker process and the two pipes to it."""
 
-    def __init__(self, root: str, max_rows: int, memory_mb: int | None) -> None:
+    def __init__(self, root: str, max_rows: int, memory_mb: int | None, engine: str) -> None:
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
         env = dict(os.environ)
@@ -266,6 +299,7 @@ class _Worker:
             root,
             str(max_rows),
             str(memory_mb or 0),
+            engine,
         ]
         try:
             self.process = subprocess.Popen(
@@ -316,6 +350,7 @@ class QueryPool:
         deadline: float = DEFAULT_DEADLINE,
         max_rows: int = DEFAULT_MAX_ROWS,
         memory_mb: int | None = DEFAULT_MEMORY_MB,
+        engine: Engine = "fast",
     ) -> None:
         if workers < 1:
             raise InputError("--workers must be at least 1")
@@ -324,6 +359,7 @@ class QueryPool:
         self.deadline = deadline
         self.max_rows = max_rows
         self.memory_mb = memory_mb
+        self.engine = engine
         self.graphs: list[str] = []
         self.replaced = 0
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -332,7 +368,7 @@ class QueryPool:
         self._closed = False
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self.root, self.max_rows, self.memory_mb)
+        worker = _Worker(self.root, self.max_rows, self.memory_mb, self.engine)
         with self._lock:
             self._workers.add(worker)
         return worker

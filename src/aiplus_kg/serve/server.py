@@ -45,7 +45,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from aiplus_kg import __version__
-from aiplus_kg.defaults import DEFAULT_HOST, DEFAULT_PORT
+from aiplus_kg.defaults import DEFAULT_HOST, DEFAULT_PORT, Engine
 from aiplus_kg.errors import InputError
 from aiplus_kg.project import Project
 from aiplus_kg.query.catalogue import SavedQuery, catalogue_dict, load_catalogue
@@ -408,6 +408,7 @@ def make_server(
     workers: int = DEFAULT_WORKERS,
     memory_mb: int | None = DEFAULT_MEMORY_MB,
     quiet: bool = False,
+    engine: Engine = "fast",
 ) -> SparqlServer:
     """Bind ``host:port`` (``0``: any free port), then load the project in the query
     workers; call ``serve_forever()`` on the result, and ``close()`` at the end."""
@@ -418,6 +419,7 @@ def make_server(
         deadline=deadline,
         max_rows=max_rows,
         memory_mb=memory_mb,
+        engine=engine,
     )
     try:
         server = SparqlServer((host, port), pool, catalogue, quiet=quiet)
