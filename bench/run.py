@@ -300,6 +300,11 @@ def p1_validate(versions: list[Version], root: Path, args: argparse.Namespace) -
 
 def p2_queries(versions: list[Version], args: argparse.Namespace) -> dict[str, Any]:
     names = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
+    if args.queries:
+        unknown = sorted(set(args.queries) - set(names))
+        if unknown:
+            raise SystemExit(f"run.py: --queries: no saved query named {', '.join(unknown)}")
+        names = sorted(args.queries)
     floor_command = [sys.executable, "-c", "import rdflib, click"]
     caches = {v.name: tempfile.mkdtemp(prefix="aiplus-bench-cache-") for v in versions}
     best: dict[str, dict[str, float]] = {v.name: {} for v in versions}
@@ -486,6 +491,11 @@ def main(argv: list[str] | None = None) -> int:
         "--reference-budget", type=float, default=3600.0, help="pyshacl's budget (s)"
     )
     parser.add_argument("--targets", default="P1,P2,P3,P6", help="which targets to measure")
+    parser.add_argument(
+        "--queries",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        help="the saved queries P2 times, comma-separated (default: all)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
         "--build", type=Path, default=ROOT / "build" / "bench", help="where to write"

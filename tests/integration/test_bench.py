@@ -90,6 +90,7 @@ def test_generated_project_is_valid(generated: tuple[Path, dict[str, int]]) -> N
 def test_script_runs_on_the_shipped_graph(tmp_path: Path) -> None:
     command = [sys.executable, str(BENCH / "run.py"), "--sizes", "shipped", "--runs", "1"]
     command += ["--reference-budget", "0.5", "--build", str(tmp_path), "--no-compile"]
+    command += ["--queries", "chip-to-goal,articles", "--json", str(tmp_path / "figures.json")]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
@@ -99,6 +100,8 @@ def test_script_runs_on_the_shipped_graph(tmp_path: Path) -> None:
     assert "P1 shipped: pyshacl over its budget: at least" in out
     assert "P2 saved query, cold start" in out
     assert "P2: slowest saved query" in out
+    timed = json.loads((tmp_path / "figures.json").read_text(encoding="utf-8"))["P2"]["queries"]
+    assert set(timed["after"]) == {"chip-to-goal", "articles"}  # only the ones asked for
     assert "P6: src/" in out
     assert "P3" not in out  # no generated size was asked for
     assert not (tmp_path / "100k").exists()

@@ -320,7 +320,8 @@ def recorder() -> Iterator[ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     server.seen = []  # type: ignore[attr-defined]
     server.answer = (200, {"Content-Type": "application/sparql-results+json"}, EMPTY_RESULTS)  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # a short poll interval: shutdown() waits for the next poll
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server

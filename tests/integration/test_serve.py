@@ -84,7 +84,7 @@ def sparql_url(base: str, query: str, **params: str) -> str:
 
 @contextlib.contextmanager
 def running(server: SparqlServer) -> Iterator[str]:
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server.base_url

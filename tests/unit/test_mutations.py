@@ -8,10 +8,10 @@ that a claim qualifies is skipped, so that only the intended mistake is made). E
 mutant must fail ``validate`` (on the OWL RL closure, as ``aiplus validate`` runs it):
 a mutant that still conforms is a mistake the shapes let through.
 
-Each test validates its own mutant (about half a second); pytest-xdist shares the tests
-out among its workers. A worker validates a mutant once, by the first test that needs
-it; the kill table is printed and written to ``mutation-report.txt`` under the test's
-temporary folder (run ``pytest -s`` to see it).
+Each test validates its own mutant (about half a second), once, by the first test that
+needs it (with ``-n``, the module runs on one worker: ``--dist loadscope``); the kill
+table is printed and written to ``mutation-report.txt`` under the test's temporary
+folder (run ``pytest -s`` to see it).
 """
 
 from __future__ import annotations
