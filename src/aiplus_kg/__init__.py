@@ -7,8 +7,9 @@ The library's entry point is :class:`~aiplus_kg.knowledge_graph.KnowledgeGraph`:
     kg = KnowledgeGraph.open()  # the project as the command line finds it
 """
 
-__version__ = "0.1.0"
-
+from aiplus_kg.defaults import VERSION
 from aiplus_kg.knowledge_graph import KnowledgeGraph
+
+__version__ = VERSION
 
 __all__ = ["KnowledgeGraph", "__version__"]

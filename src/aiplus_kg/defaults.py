@@ -1,4 +1,4 @@
-"""Defaults and choices of the command-line options.
+"""The package version, and the defaults and choices of the command-line options.
 
 They live here, in a module that imports nothing, so that the command line can show
 them (in ``--help``) without importing the modules that use them: the HTTP client and
@@ -8,6 +8,9 @@ server, the drawing, the export. Those modules take their values from here.
 from __future__ import annotations
 
 from typing import Literal
+
+VERSION = "0.1.0"
+"""The package version (``aiplus_kg.__version__``; the build reads it here)."""
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -23,6 +26,7 @@ __all__ = [
     "ENGINES",
     "EXPORT_FORMATS",
     "PICTURE_FORMATS",
+    "VERSION",
     "Engine",
 ]
 

@@ -11,9 +11,8 @@ from typing import Any, NoReturn
 
 import click
 
-from aiplus_kg import __version__
 from aiplus_kg.cli.options import EXIT_CODES
-from aiplus_kg.defaults import ENGINES
+from aiplus_kg.defaults import ENGINES, VERSION
 from aiplus_kg.errors import AiplusError
 from aiplus_kg.knowledge_graph import KnowledgeGraph
 from aiplus_kg.project import find_project
@@ -48,7 +47,7 @@ class AiplusGroup(click.Group):
 
 
 @click.group(name="aiplus", cls=AiplusGroup, epilog=EXIT_CODES)
-@click.version_option(__version__, "--version", prog_name="aiplus")
+@click.version_option(VERSION, "--version", prog_name="aiplus")
 @click.option(
     "--root",
     type=click.Path(path_type=Path),

@@ -34,7 +34,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from aiplus_kg import __version__
+from aiplus_kg.defaults import VERSION
 
 __all__ = [
     "CACHE_ENV",
@@ -82,7 +82,7 @@ def digest(
     """A hex SHA-256 of the package version and code, ``salt`` and each file's path
     (relative to ``root``) and bytes. A file that cannot be read makes the digest unique
     to this call, so that nothing is read back from the cache for it."""
-    head = f"aiplus-kg {__version__} {code_digest()} layout {LAYOUT}\0{salt}\0"
+    head = f"aiplus-kg {VERSION} {code_digest()} layout {LAYOUT}\0{salt}\0"
     hasher = hashlib.sha256(head.encode())
     for path in files:
         name = path.as_posix()

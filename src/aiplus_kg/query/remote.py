@@ -44,8 +44,7 @@ from rdflib import Dataset, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
-from aiplus_kg import __version__
-from aiplus_kg.defaults import DEFAULT_TIMEOUT
+from aiplus_kg.defaults import DEFAULT_TIMEOUT, VERSION
 from aiplus_kg.errors import AiplusError, InputError
 from aiplus_kg.export.canon import canonical_lines, graph_tag
 from aiplus_kg.load.terms import DEFAULT_GRAPH_ID, graph_name, named_graphs
@@ -209,7 +208,7 @@ def _request(
 ) -> _Answer:
     """One HTTP exchange, bounded by ``target.timeout`` in all (connection and body)."""
     request = urllib.request.Request(url, data=body, method=method)
-    request.add_header("User-Agent", f"aiplus/{__version__}")
+    request.add_header("User-Agent", f"aiplus/{VERSION}")
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     for name, value in target.auth.items():

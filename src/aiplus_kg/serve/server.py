@@ -44,8 +44,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from aiplus_kg import __version__
-from aiplus_kg.defaults import DEFAULT_HOST, DEFAULT_PORT, Engine
+from aiplus_kg.defaults import DEFAULT_HOST, DEFAULT_PORT, VERSION, Engine
 from aiplus_kg.errors import InputError
 from aiplus_kg.project import Project
 from aiplus_kg.query.catalogue import SavedQuery, catalogue_dict, load_catalogue
@@ -213,7 +212,7 @@ class _RefusedError(Exception):
 class _Handler(BaseHTTPRequestHandler):
     server: SparqlServer
     protocol_version = "HTTP/1.1"
-    server_version = f"aiplus/{__version__}"
+    server_version = f"aiplus/{VERSION}"
     timeout = IDLE_TIMEOUT
 
     # --- plumbing ---------------------------------------------------------------
