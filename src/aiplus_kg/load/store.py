@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -159,6 +160,33 @@ def ntriples_text(writer: NTriplesWriter, triples: Iterable[Triple]) -> tuple[st
     return "".join(pieces), rest
 
 
+class _RdflibTerms(dict[OxTerm | ox.Triple | None, Node | None]):
+    """pyoxigraph terms to rdflib ones, each made once; ``None`` (unbound) to ``None``.
+    A look-up that hits is a dictionary's own: reading a million cells calls no Python
+    function (bench/run.py, P3: each saved query against pyoxigraph alone)."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __missing__(self, term: OxTerm | ox.Triple | None) -> Node:
+        made: Node
+        if isinstance(term, ox.NamedNode):
+            made = URIRef(term.value)
+        elif isinstance(term, ox.BlankNode):
+            made = BNode(term.value)
+        elif isinstance(term, ox.Literal):
+            if term.language:
+                made = Literal(term.value, lang=term.language)
+            elif term.datatype.value == _XSD_STRING:
+                made = Literal(term.value)
+            else:
+                made = Literal(term.value, datatype=URIRef(term.datatype.value))
+        else:
+            raise TypeError(f"unexpected pyoxigraph term {term!r}")
+        self[term] = made
+        return made
+
+
 class Store:
     """A pyoxigraph store holding the ``graphs`` given (``(name, triples)`` pairs;
     ``None`` as a name: the default graph only), with the merge of the named ones as
@@ -167,7 +195,7 @@ class Store:
     def __init__(self, graphs: Iterable[tuple[URIRef | None, Iterable[Triple]]]) -> None:
         self.oxigraph = ox.Store()
         self._to: dict[Node, OxTerm] = {}
-        self._from: dict[OxTerm | ox.Triple, Node] = {}
+        self._from = _RdflibTerms()
         self._typed: set[tuple[str, str]] = set()  # typed literals given (lexical, datatype)
         self._unfaithful = False
         self._faithful: bool | None = None
@@ -270,30 +298,6 @@ class Store:
         self._account(term)
         return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
 
-    def _rdflib(self, term: OxTerm | ox.Triple | None) -> Node | None:
-        return None if term is None else self._term(term)
-
-    def _term(self, term: OxTerm | ox.Triple) -> Node:
-        found = self._from.get(term)
-        if found is not None:
-            return found
-        made: Node
-        if isinstance(term, ox.NamedNode):
-            made = URIRef(term.value)
-        elif isinstance(term, ox.BlankNode):
-            made = BNode(term.value)
-        elif isinstance(term, ox.Literal):
-            if term.language:
-                made = Literal(term.value, lang=term.language)
-            elif term.datatype.value == _XSD_STRING:
-                made = Literal(term.value)
-            else:
-                made = Literal(term.value, datatype=URIRef(term.datatype.value))
-        else:
-            raise TypeError(f"unexpected pyoxigraph term {term!r}")
-        self._from[term] = made
-        return made
-
     @property
     def faithful(self) -> bool:
         """Whether every literal is stored exactly as rdflib holds it, so that queries
@@ -332,7 +336,7 @@ class Store:
         if not isinstance(solutions, ox.QuerySolutions):
             raise TypeError("only SELECT and ASK queries are run")
         variables = tuple(v.value for v in solutions.variables)
-        back = self._rdflib
+        back = self._from.__getitem__
         if limit is None:
             return variables, [tuple(map(back, solution)) for solution in solutions]
         return variables, [tuple(map(back, s)) for s in islice(solutions, limit)]
@@ -356,9 +360,10 @@ class Store:
         )
 
     def triples(self, pattern: Pattern) -> Iterator[Triple]:
-        back = self._term
+        back = self._from
         for quad in self._quads(*pattern):
-            yield back(quad.subject), back(quad.predicate), back(quad.object)
+            # a quad's terms are never None
+            yield cast(Triple, (back[quad.subject], back[quad.predicate], back[quad.object]))
 
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
         for _, _, o in self.triples((subject, predicate, None)):
