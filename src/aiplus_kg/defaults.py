@@ -16,9 +16,11 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_DEPTH",
     "DEFAULT_HOST",
+    "DEFAULT_MAX_ANSWER_SIZE",
     "DEFAULT_MAX_HOPS",
     "DEFAULT_MAX_NODES",
     "DEFAULT_MAX_ROWS",
+    "DEFAULT_MEMORY_MB",
     "DEFAULT_PORT",
     "DEFAULT_TIMEOUT",
     "DEFAULT_WORKERS",
@@ -38,7 +40,9 @@ Engine = Literal["fast", "reference"]
 ENGINES: tuple[Engine, ...] = ("fast", "reference")
 
 DEFAULT_TIMEOUT = 60.0
-"""Seconds to wait for a remote endpoint (:mod:`aiplus_kg.query.remote`)."""
+DEFAULT_MAX_ANSWER_SIZE = 256 * 1024 * 1024
+"""Seconds a request to a remote endpoint may take in all, and the largest answer read
+from it, in bytes (:mod:`aiplus_kg.query.remote`)."""
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -47,6 +51,7 @@ DEFAULT_PORT = 8000
 DEFAULT_DEADLINE = 10.0
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_WORKERS = 2
+DEFAULT_MEMORY_MB = 2048
 """The limits of the endpoint's worker processes (:mod:`aiplus_kg.serve.pool`)."""
 
 DEFAULT_MAX_HOPS = 6

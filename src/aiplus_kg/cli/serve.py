@@ -9,6 +9,7 @@ from aiplus_kg.defaults import (
     DEFAULT_DEADLINE,
     DEFAULT_HOST,
     DEFAULT_MAX_ROWS,
+    DEFAULT_MEMORY_MB,
     DEFAULT_PORT,
     DEFAULT_WORKERS,
 )
@@ -17,8 +18,9 @@ __all__ = ["serve"]
 
 SERVE_EXIT_CODES = """\b
 Exit codes:
-  0  stopped with Ctrl-C
-  2  bad input or usage (the project does not load, the port is taken, bad option)
+  0  stopped with Ctrl-C or SIGTERM
+  2  bad input or usage (the project does not load, the port is taken, the
+     workers cannot start within the limits, bad option)
   3  internal error"""
 
 
@@ -32,11 +34,13 @@ Exit codes:
     help="Port (0: any free port).",
 )
 @click.option(
+    "--deadline",
     "--timeout",
+    "deadline",
     type=click.FloatRange(min=0, min_open=True),
     default=DEFAULT_DEADLINE,
     show_default=True,
-    help="Deadline of a query in seconds; past it the query is stopped (HTTP 503).",
+    help="Seconds a request may take, waiting included; past it the query is stopped (503).",
 )
 @click.option(
     "--max-rows",
@@ -50,7 +54,23 @@ Exit codes:
     type=click.IntRange(min=1),
     default=DEFAULT_WORKERS,
     show_default=True,
-    help="Worker processes answering queries.",
+    help="Worker processes answering queries; each holds the whole graph.",
+)
+@click.option(
+    "--memory",
+    "memory_mb",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MEMORY_MB,
+    show_default=True,
+    metavar="MB",
+    help="Memory a query may take in a worker beyond the loaded graph (0: no cap).",
+)
+@click.option(
+    "--allow-host",
+    "hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A Host header to answer (repeatable); default: the bound address.",
 )
 @click.option("--quiet", is_flag=True, help="Do not log each request on standard error.")
 @click.pass_context
@@ -58,9 +78,11 @@ def serve(
     ctx: click.Context,
     host: str,
     port: int,
-    timeout: float,
+    deadline: float,
     max_rows: int,
     workers: int,
+    memory_mb: int,
+    hosts: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint.
@@ -71,9 +93,10 @@ def serve(
     /queries/NAME?P=V     a saved query with its parameters
     Results: JSON, XML, CSV or TSV, by Accept header or format=json|xml|csv|tsv.
 
-    Every query runs in a sandboxed worker process with a deadline and a row cap;
-    updates, SERVICE and FROM outside the graph are refused. Binds 127.0.0.1 by
-    default: anyone who can reach the address can query.
+    Every query runs in a sandboxed worker process with a deadline, a row cap and a
+    memory cap; a worker that dies is replaced. Updates, SERVICE and FROM outside the
+    graph are refused; answers are streamed. Binds 127.0.0.1 by default, and answers
+    only requests naming the bound address in their Host header.
     """
     from aiplus_kg.serve import server as sparql_server
 
@@ -83,9 +106,11 @@ def serve(
         engine=kg.engine,
         host=host,
         port=port,
-        deadline=timeout,
+        deadline=deadline,
         max_rows=max_rows,
         workers=workers,
+        memory_mb=memory_mb or None,
+        hosts=hosts,
         quiet=quiet,
     )
     if not sparql_server.is_loopback(host):
@@ -94,6 +119,7 @@ def serve(
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        click.echo("aiplus: stopped", err=True)
+        pass
     finally:
         server.close()
+    click.echo("aiplus: stopped", err=True)

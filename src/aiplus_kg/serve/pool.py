@@ -1,4 +1,5 @@
-"""Answer SPARQL queries in worker processes, each with a hard deadline and a row cap.
+"""Answer SPARQL queries in worker processes, each with a deadline, a row cap and a
+memory cap.
 
 A Python thread cannot be stopped while an engine evaluates a query (and one regular
 expression or one ``ORDER BY`` over a large join can run for minutes without giving
@@ -10,45 +11,57 @@ or rdflib's dataset for the reference engine and for a query naming graphs with
 * :class:`QueryPool` starts ``workers`` fresh Python processes (``python -P -c``,
   so nothing is inherited from the server's threads and no script is re-imported),
   talking over two pipes each. Each loads the project, its saved queries, warms up,
-  then seals itself with :func:`aiplus_kg.serve.sandbox.seal` (no network, no process, no
-  file outside the Python installation) and caps its own memory (``RLIMIT_AS``,
-  where the system has it).
-* A request waits at most the deadline for a free worker (else 503, busy), then at
-  most the deadline for its answer: a worker that misses it is killed and replaced,
-  and the request gets a 503. A client thus waits at most twice the deadline.
+  caps its own address space at what it then uses plus ``memory_mb`` (so the cap
+  scales with the data; Linux), then seals itself with
+  :func:`aiplus_kg.serve.sandbox.seal` (no network, no process, no file outside the
+  Python installation). The kernel kills a worker when the server dies, even by
+  SIGKILL (:func:`die_with_parent`).
+* A request waits at most the deadline for a free worker (else 503, busy), its
+  answer included: a worker that misses it is killed and replaced, and the request
+  gets a 503.
 * A worker reads the solutions one at a time and stops at ``max_rows + 1``: a query
-  with more rows than the cap is refused (400) instead of cut short silently.
+  with more rows than the cap is refused (400) instead of cut short silently. Its
+  answer comes back in chunks into a spool (memory up to :data:`SPOOL_IN_MEMORY`,
+  then an anonymous temporary file), so the worker is free at once and a slow client
+  costs the server no memory: the server streams the spool as the client reads.
+* A watcher thread replaces every worker that dies (killed, out of memory, past the
+  deadline), retrying with a growing pause until one starts, and logs each step; a
+  request sent to a worker that had died meanwhile goes to another one.
 * Each worker is single-threaded, so rdflib's query parser (the guard reads every
   query with it), which is not thread-safe, never runs in two threads at once.
-
-Limits: the deadline bounds the time a client waits and the CPU a query can take; a
-replacement worker takes about as long as loading the project to be ready, and
-until then the pool has one worker less. Memory is bounded per worker by
-``RLIMIT_AS`` on Linux only.
 
 Messages between the server and a worker are tuples: a request is
 ``("sparql", text, formats)`` or ``("saved", name, {param: value}, formats)``, with
 ``formats`` the acceptable results formats in order of preference; an answer is
-``("ok", format, body)`` or ``("error", status, message)``.
+``("ok", format, size)`` followed by the body's chunks, or ``("error", status,
+message)``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
-import queue
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from aiplus_kg.defaults import DEFAULT_DEADLINE, DEFAULT_MAX_ROWS, DEFAULT_WORKERS, Engine
-from aiplus_kg.errors import AiplusError, InputError, InternalError
+from aiplus_kg.defaults import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MEMORY_MB,
+    DEFAULT_WORKERS,
+    Engine,
+)
+from aiplus_kg.errors import AiplusError, InputError
 from aiplus_kg.knowledge_graph import KnowledgeGraph
 
 __all__ = [
@@ -56,14 +69,26 @@ __all__ = [
     "DEFAULT_MAX_ROWS",
     "DEFAULT_MEMORY_MB",
     "DEFAULT_WORKERS",
+    "Answer",
     "QueryPool",
+    "address_space",
     "answer",
+    "die_with_parent",
+    "exit_reason",
     "worker_entry",
     "worker_main",
 ]
 
-DEFAULT_MEMORY_MB = 2048
 START_TIMEOUT = 300.0
+WATCH_INTERVAL = 0.2
+"""Seconds between two looks for dead workers."""
+RESTART_PAUSE = 0.5
+MAX_RESTART_PAUSE = 10.0
+"""A worker that fails to start is retried after a pause that doubles up to this."""
+CHUNK = 256 * 1024
+"""Bytes of an answer per message from a worker, and per write to a client."""
+SPOOL_IN_MEMORY = 1024 * 1024
+"""An answer larger than this waits for its client in a temporary file, not in memory."""
 
 Reply = tuple[Any, ...]
 
@@ -171,16 +196,55 @@ def answer(state: _State, request: Reply) -> Reply:
         return ("error", 500, f"the query failed: {type(exc).__name__}: {detail}")
 
 
-def _limit_memory(megabytes: int | None) -> None:
-    if not megabytes:
+def address_space() -> int | None:
+    """This process's virtual memory size in bytes (Linux), else ``None``."""
+    try:
+        pages = int(Path("/proc/self/statm").read_bytes().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def _limit_memory(headroom_mb: int | None) -> None:
+    """Cap this process's address space at what it uses now (the loaded project) plus
+    ``headroom_mb``: the limit scales with the data, and a query may take the headroom."""
+    if not headroom_mb:
         return
     try:
         import resource
     except ImportError:  # not on this system
         return
-    limit = megabytes * 1024 * 1024
+    used = address_space()
+    if used is None:
+        return
+    limit = used + headroom_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies (Linux), so that a
+    server killed with SIGKILL leaves no worker behind; elsewhere, a thread watches."""
+    import signal
+
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="aiplus-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the kernel was told
+        os._exit(1)
 
 
 _WARM_UP = """
@@ -227,7 +291,9 @@ def worker_main(
     memory_mb: int | None,
     engine: str = "fast",
 ) -> None:
-    """The body of a worker process: load, seal, then answer requests until EOF."""
+    """The body of a worker process: load, seal, then answer requests until EOF. An
+    answer goes back as ``("ok", format, size)`` followed by its body in chunks of at
+    most :data:`CHUNK` bytes, so that neither side holds a second copy of it."""
     from aiplus_kg.serve.sandbox import seal
 
     try:
@@ -238,8 +304,8 @@ def worker_main(
     except Exception as exc:
         replies.send(("failed", f"internal error: {type(exc).__name__}: {exc}"))
         return
-    seal()
     _limit_memory(memory_mb)
+    seal()
     replies.send(("ready", sorted(str(g) for g in state.allowed)))
     while True:
         try:
@@ -249,6 +315,13 @@ def worker_main(
         if request is None:
             return
         reply = answer(state, request)
+        if reply[0] == "ok":
+            body = memoryview(reply[2])
+            replies.send(("ok", reply[1], len(body)))
+            for at in range(0, len(body), CHUNK):
+                replies.send_bytes(body[at : at + CHUNK])
+            del body, reply
+            continue
         replies.send(reply)
         if len(reply) > 3 and reply[3] == "retire":
             return
@@ -259,6 +332,7 @@ def worker_entry() -> None:
     ENGINE``."""
     import signal
 
+    die_with_parent()
     # Ctrl-C in the terminal reaches the whole process group: the server stops the
     # workers itself, and a worker whose server is gone sees its pipe close.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -277,6 +351,60 @@ def worker_entry() -> None:
 
 
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+
+
+@dataclass
+class Answer:
+    """What the pool gives the server for one request: an answer (``status`` 200, its
+    results ``format``, and its body of ``size`` bytes in ``body``, a spooled file read
+    from the start), or an error (``status`` and a one-line ``message``)."""
+
+    status: int
+    format: str = ""
+    body: IO[bytes] | None = None
+    size: int = 0
+    message: str = ""
+
+    def chunks(self) -> Generator[bytes, None, None]:
+        """The body, :data:`CHUNK` bytes at a time; the spool is closed at the end."""
+        if self.body is None:
+            return
+        try:
+            while chunk := self.body.read(CHUNK):
+                yield chunk
+        finally:
+            self.body.close()
+
+    def close(self) -> None:
+        if self.body is not None:
+            self.body.close()
+
+
+def _error(status: int, message: str) -> Answer:
+    return Answer(status, message=message)
+
+
+def exit_reason(code: int | None) -> str:
+    """How a process ended, in words (``code`` as :attr:`subprocess.Popen.returncode`)."""
+    import signal
+
+    if code is None:
+        return "is still running"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"was killed by {name}" + (" (out of memory?)" if code == -9 else "")
+    return f"exited with status {code}"
+
+
+class _LateError(Exception):
+    pass
+
+
+class _GoneError(Exception):
+    """The worker was dead before it got the request (the request can go to another)."""
 
 
 class _Worker:
@@ -314,20 +442,52 @@ class _Worker:
             os.close(reply_write)
         self.requests = Connection(request_write, readable=False)
         self.replies = Connection(reply_read, writable=False)
+        self.retired = False
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
     def wait_ready(self, timeout: float) -> list[str]:
         if not self.replies.poll(timeout):
             self.kill()
-            raise InternalError(f"a query worker was not ready within {timeout:g} s")
+            raise InputError(f"a query worker was not ready within {timeout:g} s")
         try:
             message = self.replies.recv()
         except (EOFError, OSError):
             self.kill()
-            raise InternalError("a query worker stopped while loading the project") from None
+            why = exit_reason(self.process.returncode)
+            raise InputError(
+                f"a query worker {why} while loading the project (see --workers, --memory)"
+            ) from None
         if message[0] != "ready":
             self.kill()
             raise InputError(message[1])
         return list(message[1])
+
+    def exchange(self, request: Reply, deadline_at: float, spool: IO[bytes]) -> Reply:
+        """Send ``request``, and write the body of an answer into ``spool``; raises
+        :class:`_GoneError`, :class:`_LateError`, or :class:`EOFError` (the worker died)."""
+        try:
+            self.requests.send(request)
+        except OSError:
+            raise _GoneError from None
+        head = self._receive(deadline_at)
+        if head[0] != "ok":
+            return tuple(head)
+        size = 0
+        while size < head[2]:
+            if not self.replies.poll(max(deadline_at - time.monotonic(), 0)):
+                raise _LateError
+            chunk = self.replies.recv_bytes()
+            spool.write(chunk)
+            size += len(chunk)
+        return tuple(head)
+
+    def _receive(self, deadline_at: float) -> Any:
+        if not self.replies.poll(max(deadline_at - time.monotonic(), 0)):
+            raise _LateError
+        return self.replies.recv()
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
@@ -339,8 +499,16 @@ class _Worker:
                 conn.close()
 
 
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 class QueryPool:
-    """Worker processes answering queries over one project (see the module docstring)."""
+    """Worker processes answering queries over one project (see the module docstring).
+
+    :meth:`start` loads them; :meth:`attach` hands them to an event loop, where
+    :meth:`run` answers requests; a watcher thread replaces any worker that dies, and
+    every restart is reported through ``log`` (standard error by default)."""
 
     def __init__(
         self,
@@ -351,6 +519,7 @@ class QueryPool:
         max_rows: int = DEFAULT_MAX_ROWS,
         memory_mb: int | None = DEFAULT_MEMORY_MB,
         engine: Engine = "fast",
+        log: Callable[[str], None] = _stderr,
     ) -> None:
         if workers < 1:
             raise InputError("--workers must be at least 1")
@@ -360,12 +529,26 @@ class QueryPool:
         self.max_rows = max_rows
         self.memory_mb = memory_mb
         self.engine = engine
+        self.log = log
         self.graphs: list[str] = []
         self.replaced = 0
-        self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
+        self._waiting: list[_Worker] = []  # ready, not yet handed to the loop
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._executor = ThreadPoolExecutor(workers + 1, thread_name_prefix="aiplus-worker-io")
         self._lock = threading.Lock()
-        self._closed = False
+        self._closed = threading.Event()
+        self._wake = threading.Event()  # the watcher has work
+        self._failed = threading.Event()  # a replacement failed to start
+        self._started_ok = threading.Event()
+        self._wanted = 0  # replacements to start
+
+    @property
+    def pids(self) -> list[int]:
+        """The process ids of the live workers."""
+        with self._lock:
+            return sorted(w.pid for w in self._workers if not w.retired)
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self.root, self.max_rows, self.memory_mb, self.engine)
@@ -374,63 +557,167 @@ class QueryPool:
         return worker
 
     def start(self) -> QueryPool:
-        """Start the workers and wait until each has loaded the project."""
+        """Start the workers and wait until each has loaded the project; a worker that
+        cannot is an :class:`InputError` (the server cannot start)."""
         started = [self._spawn() for _ in range(self.size)]
         try:
             for worker in started:
                 self.graphs = worker.wait_ready(START_TIMEOUT)
-                self._idle.put(worker)
         except BaseException:
             self.close()
             raise
+        self._waiting.extend(started)
+        threading.Thread(target=self._watch, name="aiplus-worker-watch", daemon=True).start()
         return self
 
-    def _retire(self, worker: _Worker) -> None:
-        """Kill ``worker`` and start its replacement in the background."""
-        worker.kill()
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Answer requests in ``loop`` from now on (call it in the loop)."""
         with self._lock:
+            self._loop = loop
+            self._idle = asyncio.Queue()
+            for worker in self._waiting:
+                self._idle.put_nowait(worker)
+            self._waiting.clear()
+
+    def _put_idle(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._loop is None or self._idle is None:
+                self._waiting.append(worker)
+                return
+            loop, idle = self._loop, self._idle
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the pool is too
+            loop.call_soon_threadsafe(idle.put_nowait, worker)
+
+    def _watch(self) -> None:
+        """Replace the workers that die, and start the replacements. Workers are
+        started from this one long-lived thread: the kernel kills a worker when the
+        thread that started it ends (:func:`die_with_parent`)."""
+        pause, next_try = RESTART_PAUSE, 0.0
+        while not self._closed.is_set():
+            self._wake.wait(WATCH_INTERVAL)
+            self._wake.clear()
+            with self._lock:
+                dead = [w for w in self._workers if not w.retired and w.process.poll() is not None]
+            for worker in dead:
+                self._retire(worker, exit_reason(worker.process.returncode))
+            while self._wanted and not self._closed.is_set() and time.monotonic() >= next_try:
+                with self._lock:
+                    self._wanted -= 1
+                try:
+                    fresh = self._spawn()
+                except OSError as exc:
+                    self.log(f"aiplus: cannot start a query worker: {exc}")
+                    with self._lock:
+                        self._wanted += 1
+                    next_try, pause = time.monotonic() + pause, min(pause * 2, MAX_RESTART_PAUSE)
+                    break
+                ready = threading.Thread(
+                    target=self._await_ready, args=(fresh,), name="aiplus-worker-ready", daemon=True
+                )
+                ready.start()
+            if self._failed.is_set():
+                self._failed.clear()
+                self.log(f"aiplus: retrying in {pause:g} s")
+                next_try, pause = time.monotonic() + pause, min(pause * 2, MAX_RESTART_PAUSE)
+            elif self._started_ok.is_set():
+                self._started_ok.clear()
+                pause = RESTART_PAUSE
+
+    def _await_ready(self, fresh: _Worker) -> None:
+        began = time.monotonic()
+        try:
+            fresh.wait_ready(START_TIMEOUT)
+        except AiplusError as exc:
+            with self._lock:
+                self._workers.discard(fresh)
+                self._wanted += 1
+            self.log(f"aiplus: a new query worker failed: {exc}")
+            self._failed.set()
+            self._wake.set()
+            return
+        if self._closed.is_set():
+            fresh.kill()
+            return
+        self.log(f"aiplus: query worker {fresh.pid} ready in {time.monotonic() - began:.1f} s")
+        self._started_ok.set()
+        self._put_idle(fresh)
+
+    def _retire(self, worker: _Worker, why: str) -> None:
+        """Kill ``worker`` and have the watcher start its replacement, retrying until
+        one starts; each step is logged."""
+        with self._lock:
+            if worker.retired:
+                return
+            worker.retired = True
             self._workers.discard(worker)
-            if self._closed:
+            if self._closed.is_set():
+                worker.kill()
                 return
             self.replaced += 1
+            self._wanted += 1
+        worker.kill()
+        self.log(f"aiplus: query worker {worker.pid} {why}; starting a new one")
+        self._wake.set()
 
-        def replace() -> None:
+    async def _acquire(self) -> _Worker:
+        assert self._idle is not None, "attach() the pool to the loop first"
+        while True:
+            worker = await self._idle.get()
+            if worker.retired:
+                continue
+            if worker.process.poll() is not None:
+                self._retire(worker, exit_reason(worker.process.returncode))
+                continue
+            return worker
+
+    async def run(self, request: Reply, *, started: float | None = None) -> Answer:
+        """Send ``request`` to a free worker and give its answer, or an error when no
+        worker is free within the deadline (counted from ``started``, a
+        :func:`time.monotonic` time) or the answer does not come within it."""
+        deadline_at = (time.monotonic() if started is None else started) + self.deadline
+        loop = asyncio.get_running_loop()
+        while True:
+            remaining = deadline_at - time.monotonic()
             try:
-                fresh = self._spawn()
-                fresh.wait_ready(START_TIMEOUT)
-            except AiplusError:
-                return
-            if self._closed:
-                fresh.kill()
+                worker = await asyncio.wait_for(self._acquire(), max(remaining, 0.001))
+            except TimeoutError:
+                return _error(503, f"the server is busy: no worker was free within {self._s}")
+            # closed by the caller, once the answer is sent (Answer.chunks)
+            spool = tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY)  # noqa: SIM115
+            try:
+                reply = await loop.run_in_executor(
+                    self._executor, worker.exchange, request, deadline_at, spool
+                )
+            except _GoneError:
+                spool.close()
+                self._retire(worker, exit_reason(worker.process.poll()))
+                continue  # it never saw the request: another worker takes it
+            except _LateError:
+                spool.close()
+                self._retire(worker, f"missed the {self._s} deadline")
+                return _error(503, f"the query was stopped at the {self._s} deadline")
+            except (EOFError, OSError):
+                spool.close()
+                self._retire(worker, exit_reason(worker.process.wait()))
+                return _error(500, "the query worker stopped unexpectedly")
+            except BaseException:  # cancelled: the worker may be mid-answer
+                spool.close()
+                self._retire(worker, "was interrupted")
+                raise
+            if reply[0] == "ok":
+                spool.seek(0)
+                self._idle_again(worker)
+                return Answer(200, reply[1], spool, reply[2])
+            spool.close()
+            if len(reply) > 3 and reply[3] == "retire":
+                self._retire(worker, "ran out of memory")
             else:
-                self._idle.put(fresh)
+                self._idle_again(worker)
+            return _error(reply[1], reply[2])
 
-        threading.Thread(target=replace, name="aiplus-worker-restart", daemon=True).start()
-
-    def run(self, request: Reply, *, started: float | None = None) -> Reply:
-        """Send ``request`` to a free worker and return its answer, or an error reply
-        when no worker is free within the deadline (counted from ``started``), or the
-        answer does not come within the deadline."""
-        began = time.monotonic() if started is None else started
-        remaining = self.deadline - (time.monotonic() - began)
-        try:
-            worker = self._idle.get(timeout=max(remaining, 0.001))
-        except queue.Empty:
-            return ("error", 503, f"the server is busy: no worker was free within {self._s}")
-        try:
-            worker.requests.send(request)
-            if not worker.replies.poll(self.deadline):
-                self._retire(worker)
-                return ("error", 503, f"the query was stopped at the {self._s} deadline")
-            reply: Reply = worker.replies.recv()
-        except (EOFError, OSError):
-            self._retire(worker)
-            return ("error", 500, "the query worker stopped unexpectedly")
-        if len(reply) > 3 and reply[3] == "retire":
-            self._retire(worker)
-        else:
-            self._idle.put(worker)
-        return reply
+    def _idle_again(self, worker: _Worker) -> None:
+        assert self._idle is not None
+        self._idle.put_nowait(worker)
 
     @property
     def _s(self) -> str:
@@ -439,9 +726,10 @@ class QueryPool:
     def close(self) -> None:
         """Stop every worker."""
         with self._lock:
-            self._closed = True
+            self._closed.set()
             workers = list(self._workers)
             self._workers.clear()
+        self._wake.set()
         for worker in workers:
             with contextlib.suppress(OSError):
                 worker.requests.send(None)
@@ -449,9 +737,4 @@ class QueryPool:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 worker.process.wait(2)
             worker.kill()
-
-    def __enter__(self) -> QueryPool:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        self._executor.shutdown(wait=False, cancel_futures=True)

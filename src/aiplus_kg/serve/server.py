@@ -31,18 +31,29 @@ Status codes: 200; 400 bad request (syntax error, bad parameter, too many rows);
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
+import signal
 import socket
+import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Mapping, Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import AsyncIterator, Callable, Generator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
 
 from aiplus_kg.defaults import DEFAULT_HOST, DEFAULT_PORT, VERSION, Engine
 from aiplus_kg.errors import InputError
@@ -54,6 +65,7 @@ from aiplus_kg.serve.pool import (
     DEFAULT_MAX_ROWS,
     DEFAULT_MEMORY_MB,
     DEFAULT_WORKERS,
+    Answer,
     QueryPool,
 )
 
@@ -70,8 +82,12 @@ __all__ = [
 ]
 
 MAX_BODY = 1024 * 1024
-MAX_CONCURRENT = 64
+MAX_CONNECTIONS = 1024
+"""Connections and requests in progress at once; beyond, a request gets a 503."""
 IDLE_TIMEOUT = 30.0
+"""Seconds an idle keep-alive connection stays open."""
+MAX_FIELDS = 100
+"""Parameters a request may carry."""
 
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -157,50 +173,19 @@ def service_description(endpoint: str, graphs: Sequence[str]) -> bytes:
     return sd.serialize(format="turtle", encoding="utf-8")
 
 
-class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server: routes requests to :class:`_Handler`, queries to the pool."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(
-        self,
-        address: tuple[str, int],
-        pool: QueryPool,
-        catalogue: Sequence[SavedQuery],
-        *,
-        quiet: bool = False,
-    ) -> None:
-        if ":" in address[0]:  # an IPv6 address such as ::1
-            self.address_family = socket.AF_INET6
-        super().__init__(address, _Handler)
-        self.pool = pool
-        self.catalogue = {q.name: q for q in catalogue}
-        self.quiet = quiet
-        self.slots = threading.BoundedSemaphore(MAX_CONCURRENT)
-        host, port = self.server_address[:2]
-        name = host.decode() if isinstance(host, bytes) else str(host)
-        shown = f"[{name}]" if ":" in name else name
-        self.base_url = f"http://{shown}:{port}"
-        self.describe()
-        listing = catalogue_dict(catalogue)
-        for entry in listing:
-            entry["url"] = f"{self.base_url}/queries/{entry['name']}"
-            entry.pop("file", None)
-        self.listing = _json_bytes(listing)
-
-    def describe(self) -> None:
-        """(Re)build the service description from the graphs the workers loaded."""
-        self.description = service_description(f"{self.base_url}/sparql", self.pool.graphs)
-
-    def close(self) -> None:
-        """Stop listening and stop the query workers."""
-        self.server_close()
-        self.pool.close()
-
-
-def _json_bytes(data: object) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def allowed_hosts(host: str, port: int, extra: Sequence[str] = ()) -> list[str]:
+    """The ``Host`` headers the server answers (against DNS rebinding): the bound
+    address (and ``localhost`` names for a loopback one), plus ``extra``; a wildcard
+    bind (``0.0.0.0``, ``::``) with no ``extra`` admits any."""
+    if extra:
+        return [*extra]
+    if host in ("", "0.0.0.0", "::"):
+        return ["*"]
+    names = {host.strip("[]")}
+    if is_loopback(host):
+        names.update({"localhost", "127.0.0.1", "::1"})
+    shown = {f"[{n}]" if ":" in n else n for n in names}
+    return sorted(shown) + sorted(f"{n}:{port}" for n in shown)
 
 
 class _RefusedError(Exception):
@@ -209,129 +194,146 @@ class _RefusedError(Exception):
         self.status = status
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: SparqlServer
-    protocol_version = "HTTP/1.1"
-    server_version = f"aiplus/{VERSION}"
-    timeout = IDLE_TIMEOUT
+def _json_bytes(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
-    # --- plumbing ---------------------------------------------------------------
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if not self.server.quiet:
-            super().log_message(format, *args)
+def _error(status: int, message: str, **headers: str) -> Response:
+    text = " ".join(message.split())
+    return Response(
+        f"error: {text}\n".encode(), status, headers, media_type="text/plain; charset=utf-8"
+    )
 
-    def _send(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers.items():
-            self.send_header(name.replace("_", "-"), value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
-    def _error(self, status: int, message: str) -> None:
-        text = " ".join(message.split())
-        self._send(status, f"error: {text}\n".encode(), "text/plain; charset=utf-8")
+def _offered() -> str:
+    return ", ".join(media.split(";")[0] for media in MEDIA_TYPES.values())
 
-    def _body(self) -> bytes:
-        length = self.headers.get("Content-Length")
-        if length is None:
-            self.close_connection = True
-            raise _RefusedError(411, "a POST needs a Content-Length")
-        try:
-            size = int(length)
-        except ValueError:
-            self.close_connection = True
-            raise _RefusedError(400, "bad Content-Length") from None
-        if size < 0 or size > MAX_BODY:
-            self.close_connection = True
-            raise _RefusedError(413, f"the request body is larger than {MAX_BODY} bytes")
-        return self.rfile.read(size)
 
-    def _params(self, query_string: str) -> dict[str, str]:
-        params: dict[str, str] = {}
-        try:
-            pairs = urllib.parse.parse_qsl(
-                query_string, keep_blank_values=True, strict_parsing=False, max_num_fields=100
-            )
-        except ValueError as exc:
-            raise _RefusedError(400, f"bad parameters: {exc}") from None
-        for name, value in pairs:
-            if name in params:
-                raise _RefusedError(400, f"parameter {name!r} given twice")
-            params[name] = value
-        return params
+def parse_parameters(query_string: bytes | str) -> dict[str, str]:
+    """The parameters of a query string or form body: UTF-8, each given once, at most
+    :data:`MAX_FIELDS` of them; anything else is an :class:`InputError`."""
+    raw = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
+    try:
+        pairs = urllib.parse.parse_qsl(
+            raw,
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
+    except UnicodeDecodeError:
+        raise InputError("bad parameters: not UTF-8") from None
+    except ValueError as exc:
+        raise InputError(f"bad parameters: {exc}") from None
+    params: dict[str, str] = {}
+    for name, value in pairs:
+        if name in params:
+            raise InputError(f"parameter {name!r} given twice")
+        params[name] = value
+    return params
 
-    def _dispatch(self) -> None:
-        started = time.monotonic()
-        if not self.server.slots.acquire(blocking=False):
-            self._error(503, "the server is busy; try again")
-            return
-        try:
-            self._route(started)
-        except _RefusedError as refusal:
-            self._error(refusal.status, str(refusal))
-        except InputError as exc:
-            self._error(400, str(exc))
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client went away
-        except Exception as exc:
-            self.close_connection = True
-            self._error(500, f"internal error: {type(exc).__name__}: {exc}")
-        finally:
-            self.server.slots.release()
 
-    def do_GET(self) -> None:
-        self._dispatch()
+class SparqlApp:
+    """The endpoint's routes, as a Starlette application answering from ``pool``."""
 
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def _not_allowed(self) -> None:
-        self.close_connection = True
-        self._send(
-            405,
-            b"error: this endpoint only answers GET and POST\n",
-            "text/plain; charset=utf-8",
-            Allow="GET, POST",
+    def __init__(
+        self,
+        pool: QueryPool,
+        catalogue: Sequence[SavedQuery],
+        base_url: str,
+        hosts: Sequence[str] = ("*",),
+    ) -> None:
+        self.pool = pool
+        self.catalogue = {q.name: q for q in catalogue}
+        self.base_url = base_url
+        listing = catalogue_dict(catalogue)
+        for entry in listing:
+            entry["url"] = f"{base_url}/queries/{entry['name']}"
+            entry.pop("file", None)
+        self.listing = _json_bytes(listing)
+        self.description = service_description(f"{base_url}/sparql", pool.graphs)
+        every = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+        self.app = Starlette(
+            routes=[
+                Route("/", self._guarded(self._index), methods=every),
+                Route("/sparql", self._guarded(self._sparql), methods=every),
+                Route("/sparql/", self._guarded(self._sparql), methods=every),
+                Route("/queries", self._guarded(self._queries), methods=every),
+                Route("/queries/", self._guarded(self._queries), methods=every),
+                Route("/queries/{name:path}", self._guarded(self._saved), methods=every),
+            ],
+            middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))],
+            exception_handlers={404: self._not_found},
+            lifespan=self._lifespan,
         )
 
-    do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _not_allowed  # noqa: N815
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, _app: Starlette) -> AsyncIterator[None]:
+        self.pool.attach(asyncio.get_running_loop())
+        yield
 
-    # --- routes -----------------------------------------------------------------
+    async def _not_found(self, request: Request, _exc: Exception) -> Response:
+        return _error(404, f"no such resource: {request.url.path} (see /)")
 
-    def _route(self, started: float) -> None:
-        url = urllib.parse.urlsplit(self.path)
-        path = url.path.rstrip("/") or "/"
-        params = self._params(url.query)
-        if self.command == "POST":
-            params.update(self._post_params(path, params))
-        if path == "/":
-            self._index()
-        elif path == "/sparql":
-            self._sparql(params, started)
-        elif path == "/queries" and self.command == "GET":
-            self._send(200, self.server.listing, "application/json")
-        elif path.startswith("/queries/") and self.command == "GET":
-            self._saved(urllib.parse.unquote(path[len("/queries/") :]), params, started)
-        else:
-            raise _RefusedError(404, f"no such resource: {url.path} (see /)")
+    def _guarded(self, route: Callable[[Request, float], Any]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            started = time.monotonic()
+            if request.method not in ("GET", "POST"):
+                return _error(405, "this endpoint only answers GET and POST", Allow="GET, POST")
+            try:
+                response: Response = await route(request, started)
+            except _RefusedError as refusal:
+                return _error(refusal.status, str(refusal))
+            except InputError as exc:
+                return _error(400, str(exc))
+            except ClientDisconnect:
+                return Response(status_code=499)
+            except Exception as exc:
+                return _error(500, f"internal error: {type(exc).__name__}: {exc}")
+            return response
 
-    def _post_params(self, path: str, params: Mapping[str, str]) -> dict[str, str]:
-        if path != "/sparql":
-            raise _RefusedError(405, "only /sparql takes POST")
-        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        body = self._body()
+        return endpoint
+
+    async def _params(self, request: Request, post_allowed: bool) -> dict[str, str]:
+        params = parse_parameters(request.scope.get("query_string", b""))
+        if request.method == "POST":
+            if not post_allowed:
+                raise _RefusedError(405, "only /sparql takes POST")
+            params.update(await self._post_params(request, params))
+        return params
+
+    async def _body(self, request: Request) -> bytes:
+        length = request.headers.get("content-length")
+        if length is not None:
+            try:
+                size = int(length)
+            except ValueError:
+                raise _RefusedError(400, "bad Content-Length") from None
+            if size < 0 or size > MAX_BODY:
+                raise _RefusedError(413, f"the request body is larger than {MAX_BODY} bytes")
+        elif "chunked" not in request.headers.get("transfer-encoding", "").lower():
+            raise _RefusedError(411, "a POST needs a Content-Length")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                raise _RefusedError(413, f"the request body is larger than {MAX_BODY} bytes")
+        return bytes(body)
+
+    async def _post_params(self, request: Request, params: Mapping[str, str]) -> dict[str, str]:
+        media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        body = await self._body(request)
         if media == "application/sparql-update":
             raise _RefusedError(403, "refused: this endpoint is read-only (no SPARQL Update)")
         if media == "application/sparql-query":
             if "query" in params:
                 raise _RefusedError(400, "give the query either in the body or as a parameter")
-            return {"query": body.decode("utf-8", "replace")}
+            try:
+                return {"query": body.decode("utf-8")}
+            except UnicodeDecodeError:
+                raise InputError("the query is not UTF-8") from None
         if media == "application/x-www-form-urlencoded":
-            extra = self._params(body.decode("utf-8", "replace"))
+            extra = parse_parameters(body)
             twice = set(extra) & set(params)
             if twice:
                 raise _RefusedError(400, f"parameter {sorted(twice)[0]!r} given twice")
@@ -341,8 +343,9 @@ class _Handler(BaseHTTPRequestHandler):
             "POST a form (application/x-www-form-urlencoded) or an application/sparql-query",
         )
 
-    def _index(self) -> None:
-        base = self.server.base_url
+    async def _index(self, request: Request, _started: float) -> Response:
+        await self._params(request, post_allowed=False)
+        base = self.base_url
         routes = {
             "sparql": f"{base}/sparql",
             "service-description": f"{base}/sparql",
@@ -350,9 +353,14 @@ class _Handler(BaseHTTPRequestHandler):
             "query": f"{base}/queries/NAME?PARAM=VALUE",
             "formats": {fmt: media.split(";")[0] for fmt, media in MEDIA_TYPES.items()},
         }
-        self._send(200, _json_bytes(routes), "application/json")
+        return Response(_json_bytes(routes), media_type="application/json")
 
-    def _sparql(self, params: Mapping[str, str], started: float) -> None:
+    async def _queries(self, request: Request, _started: float) -> Response:
+        await self._params(request, post_allowed=False)
+        return Response(self.listing, media_type="application/json")
+
+    async def _sparql(self, request: Request, started: float) -> Response:
+        params = await self._params(request, post_allowed=True)
         if "update" in params:
             raise _RefusedError(403, "refused: this endpoint is read-only (no SPARQL Update)")
         for name in ("default-graph-uri", "named-graph-uri"):
@@ -364,37 +372,170 @@ class _Handler(BaseHTTPRequestHandler):
                 )
         text = params.get("query")
         if text is None:
-            self._send(200, self.server.description, "text/turtle; charset=utf-8")
-            return
-        formats = self._formats(params)
-        self._answer(self.server.pool.run(("sparql", text, formats), started=started))
+            return Response(self.description, media_type="text/turtle; charset=utf-8")
+        formats = self._formats(request, params)
+        return self._answer(await self.pool.run(("sparql", text, formats), started=started))
 
-    def _saved(self, name: str, params: Mapping[str, str], started: float) -> None:
-        if name not in self.server.catalogue:
+    async def _saved(self, request: Request, started: float) -> Response:
+        name = request.path_params["name"]
+        params = await self._params(request, post_allowed=False)
+        if name not in self.catalogue:
             raise _RefusedError(404, f"no saved query {name!r} (see /queries)")
-        formats = self._formats(params)
+        formats = self._formats(request, params)
         given = {k: v for k, v in params.items() if k != "format"}
-        self._answer(self.server.pool.run(("saved", name, given, formats), started=started))
+        return self._answer(await self.pool.run(("saved", name, given, formats), started=started))
 
-    def _formats(self, params: Mapping[str, str]) -> list[str]:
-        formats = acceptable_formats(self.headers.get("Accept"), params.get("format"))
+    def _formats(self, request: Request, params: Mapping[str, str]) -> list[str]:
+        formats = acceptable_formats(request.headers.get("accept"), params.get("format"))
         if not formats:
             raise _RefusedError(406, f"no acceptable results format; offered: {_offered()}")
         return formats
 
-    def _answer(self, reply: tuple[Any, ...]) -> None:
-        if reply[0] == "ok":
-            _, fmt, body = reply
-            self._send(200, body, MEDIA_TYPES[fmt], Vary="Accept")
-        else:
-            status, message = reply[1], reply[2]
-            if status == 406:
+    def _answer(self, answer: Answer) -> Response:
+        if answer.status != 200:
+            message = answer.message
+            if answer.status == 406:
                 message = f"{message}; offered: {_offered()}"
-            self._error(status, message)
+            return _error(answer.status, message)
+        headers = {"Content-Length": str(answer.size), "Vary": "Accept"}
+        return StreamingResponse(
+            iterate_in_thread(answer), headers=headers, media_type=MEDIA_TYPES[answer.format]
+        )
 
 
-def _offered() -> str:
-    return ", ".join(media.split(";")[0] for media in MEDIA_TYPES.values())
+async def iterate_in_thread(answer: Answer) -> AsyncIterator[bytes]:
+    """The body of ``answer``, read from its spool file off the event loop; each chunk
+    is handed over only once the client took the previous one (backpressure)."""
+    chunks = answer.chunks()
+    try:
+        while True:
+            chunk = await asyncio.to_thread(next, chunks, None)
+            if chunk is None:
+                return
+            yield chunk
+    finally:
+        chunks.close()
+        answer.close()
+
+
+class _Uvicorn(uvicorn.Server):
+    """uvicorn's server, stopped by SIGINT or SIGTERM without re-raising the signal
+    once stopped, so that the command can close its workers and exit cleanly."""
+
+    stopped_by: int | None = None
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        handled = (signal.SIGINT, signal.SIGTERM)
+        before = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+        try:
+            yield
+        finally:
+            for sig, handler in before.items():
+                signal.signal(sig, handler)
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        self.stopped_by = sig
+        super().handle_exit(sig, frame)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(BACKLOG)
+    except OSError as exc:
+        sock.close()
+        reason = exc.strerror or str(exc)
+        raise InputError(f"cannot listen on {host}:{port}: {reason}") from None
+    sock.setblocking(False)
+    return sock
+
+
+BACKLOG = 2048
+"""Connections the system queues before the server accepts them."""
+
+
+class SparqlServer:
+    """The endpoint: a listening socket, the query workers, and uvicorn serving
+    :class:`SparqlApp` on them. :meth:`serve_forever` serves until :meth:`shutdown`
+    (from another thread) or SIGINT/SIGTERM (in the main thread); :meth:`close` stops
+    the workers."""
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        pool: QueryPool,
+        catalogue: Sequence[SavedQuery],
+        *,
+        hosts: Sequence[str] = (),
+        quiet: bool = False,
+    ) -> None:
+        self.socket = sock
+        self.pool = pool
+        host, port = sock.getsockname()[:2]
+        shown = f"[{host}]" if ":" in host else host
+        self.base_url = f"http://{shown}:{port}"
+        self.hosts = allowed_hosts(host, port, hosts)
+        self.app = SparqlApp(pool, catalogue, self.base_url, self.hosts)
+        _log_to_stderr(quiet)
+        config = uvicorn.Config(
+            self.app.app,
+            log_config=None,
+            access_log=not quiet,
+            lifespan="on",
+            limit_concurrency=MAX_CONNECTIONS,
+            backlog=BACKLOG,
+            timeout_keep_alive=int(IDLE_TIMEOUT),
+            timeout_graceful_shutdown=2,
+            server_header=False,
+            headers=[("server", f"aiplus/{VERSION}")],
+            http="h11",
+            loop="asyncio",
+            ws="none",
+        )
+        self.server = _Uvicorn(config)
+        self._done = threading.Event()
+
+    @property
+    def stopped_by(self) -> int | None:
+        """The signal that stopped the server, if one did."""
+        return self.server.stopped_by
+
+    def serve_forever(self, _poll_interval: float = 0.5) -> None:
+        """Serve until stopped (see the class docstring)."""
+        try:
+            asyncio.run(self.server.serve(sockets=[self.socket]))
+        finally:
+            self._done.set()
+
+    def shutdown(self) -> None:
+        """Stop serving (from another thread), and wait until it has."""
+        self.server.should_exit = True
+        self._done.wait(30)
+
+    def close(self) -> None:
+        """Stop listening and stop the query workers."""
+        with contextlib.suppress(OSError):
+            self.socket.close()
+        self.pool.close()
+
+
+def _log_to_stderr(quiet: bool) -> None:
+    """uvicorn's messages: warnings and errors on standard error, and one line per
+    request unless ``quiet``."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("aiplus: %(message)s"))
+    for name, level in (("uvicorn.error", logging.WARNING), ("uvicorn.access", logging.INFO)):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.WARNING if quiet and name == "uvicorn.access" else level)
+        logger.propagate = False
 
 
 def make_server(
@@ -406,12 +547,18 @@ def make_server(
     max_rows: int = DEFAULT_MAX_ROWS,
     workers: int = DEFAULT_WORKERS,
     memory_mb: int | None = DEFAULT_MEMORY_MB,
+    hosts: Sequence[str] = (),
     quiet: bool = False,
     engine: Engine = "fast",
+    log: Callable[[str], None] | None = None,
 ) -> SparqlServer:
     """Bind ``host:port`` (``0``: any free port), then load the project in the query
-    workers; call ``serve_forever()`` on the result, and ``close()`` at the end."""
+    workers; call ``serve_forever()`` on the result, and ``close()`` at the end. A
+    server that cannot start (the port, the project, the limits) is an
+    :class:`InputError` naming why."""
     catalogue = load_catalogue(project)
+    sock = _listen(host, port)
+    extra = {} if log is None else {"log": log}
     pool = QueryPool(
         Path(project.root),
         workers=workers,
@@ -419,16 +566,11 @@ def make_server(
         max_rows=max_rows,
         memory_mb=memory_mb,
         engine=engine,
+        **extra,
     )
-    try:
-        server = SparqlServer((host, port), pool, catalogue, quiet=quiet)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InputError(f"cannot listen on {host}:{port}: {reason}") from None
     try:
         pool.start()
     except BaseException:
-        server.server_close()
+        sock.close()
         raise
-    server.describe()
-    return server
+    return SparqlServer(sock, pool, catalogue, hosts=hosts, quiet=quiet)
