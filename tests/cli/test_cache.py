@@ -118,3 +118,82 @@ def test_the_reference_engine_does_not_use_the_cache(project: Path, tmp_path: Pa
     assert not (tmp_path / "cache").exists()
     assert run_cli("query", "articles", root=project).exit_code == 0
     assert (tmp_path / "cache").exists()  # where the fast engine does keep it
+
+
+# --- entries that cannot be trusted ---------------------------------------------------
+
+
+def _tamper(entry: Path) -> None:
+    """Change an entry's payload but not its checksum, keeping it well-formed: what
+    the payload says is still plausible, and wrong."""
+    header, payload = entry.read_bytes().split(b"\n", 1)
+    record = json.loads(payload)
+    if "triples" in record:  # check
+        record["triples"] += 1000
+        record["problems"] = ["made up"]
+    elif "findings" in record:  # validation
+        record["findings"] = []
+    else:  # a saved query's checks: its columns in another order
+        record["variables"] = record["variables"][::-1]
+    entry.write_bytes(header + b"\n" + json.dumps(record).encode())
+
+
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        (("check",), "check"),
+        (("validate", "--format", "json"), "validation"),
+        (("query", "chip-to-goal", "--format", "csv"), "queries"),
+        (("query", "chip-to-goal", "--format", "csv"), "dataset"),
+    ],
+)
+@pytest.mark.parametrize("how", ["tampered", "truncated"])
+def test_a_damaged_entry_is_computed_again(
+    project: Path, tmp_path: Path, command: tuple[str, ...], kind: str, how: str
+) -> None:
+    first = run_cli(*command, root=project)
+    assert first.exit_code == 0, first.stderr
+    entries = [p for p in (tmp_path / "cache" / kind).iterdir() if p.suffix in (".json", ".nq")]
+    assert entries
+    for entry in entries:
+        if how == "truncated":
+            entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
+        elif entry.suffix == ".nq":
+            entry.write_bytes(entry.read_bytes().replace(b"huawei", b"huawai"))
+        elif kind != "dataset":
+            _tamper(entry)
+    again = run_cli(*command, root=project)
+    assert again.exit_code == first.exit_code, again.stderr
+    assert again.stdout == first.stdout
+    assert again.stderr == first.stderr
+    assert "made up" not in again.stdout
+    # and written again, whole
+    for entry in entries:
+        assert b"huawai" not in entry.read_bytes()
+    final = run_cli(*command, root=project)
+    assert final.stdout == first.stdout
+
+
+def test_another_library_version_is_a_miss(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiplus_kg.load import cache as cache_module
+
+    first = {name: run_cli(name, root=project) for name in ("check", "validate")}
+    assert all(result.exit_code == 0 for result in first.values())
+    counts = {k: len(list((tmp_path / "cache" / k).iterdir())) for k in ("check", "validation")}
+    real = cache_module._installed_version
+    monkeypatch.setattr(cache_module, "_LIBRARY_VERSIONS", [])
+    monkeypatch.setattr(
+        cache_module, "_installed_version", lambda n: "99.0" if n == "pyoxigraph" else real(n)
+    )
+    with monkeypatch.context() as patched:
+        _no_parsing(patched)
+        refused = run_cli("check", root=project)
+    assert refused.exit_code != 0  # it had to parse and reason again
+    again = {name: run_cli(name, root=project) for name in ("check", "validate")}
+    for name, result in again.items():
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == first[name].stdout
+    for kind, count in counts.items():
+        assert len(list((tmp_path / "cache" / kind).iterdir())) == count + 1

@@ -15,7 +15,16 @@ import pytest
 
 from aiplus_kg.knowledge_graph import KnowledgeGraph
 from aiplus_kg.load import cache as cache_module
-from aiplus_kg.load.cache import CACHE_ENV, KEEP, Cache, cache_for, default_folder, digest
+from aiplus_kg.load.cache import (
+    CACHE_ENV,
+    KEEP,
+    LIBRARIES,
+    Cache,
+    cache_for,
+    default_folder,
+    digest,
+    library_versions,
+)
 from aiplus_kg.project import Project
 from tests.support import MINI, REPO, copy_project
 
@@ -52,6 +61,40 @@ def test_digest_follows_the_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     before = digest([path])
     monkeypatch.setattr(cache_module, "_CODE", ["another program"])
     assert digest([path]) != before
+
+
+def test_digest_follows_the_engine_libraries(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "a.ttl"
+    path.write_bytes(b"x")
+    before = digest([path])
+    real = cache_module._installed_version
+    for name in LIBRARIES:
+        monkeypatch.setattr(cache_module, "_LIBRARY_VERSIONS", [])
+        monkeypatch.setattr(
+            cache_module,
+            "_installed_version",
+            lambda n, changed=name: "0.0.1" if n == changed else real(n),
+        )
+        assert digest([path]) != before, name
+    monkeypatch.setattr(cache_module, "_LIBRARY_VERSIONS", [])
+    monkeypatch.setattr(cache_module, "_installed_version", real)
+    assert digest([path]) == before
+
+
+def test_library_versions_are_the_installed_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import metadata
+
+    monkeypatch.setattr(cache_module, "_LIBRARY_VERSIONS", [])
+    expected = []
+    for name in LIBRARIES:
+        try:
+            expected.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            expected.append(f"{name}=absent")
+    assert library_versions() == " ".join(expected)
+    assert cache_module._installed_version("no-such-distribution-here") == "absent"
 
 
 def test_unreadable_file_never_hits(tmp_path: Path) -> None:
@@ -110,6 +153,59 @@ def test_corrupt_entry_is_a_miss(tmp_path: Path) -> None:
     assert store.read_json("kind", "k") is None
     (tmp_path / "kind" / "k.json").write_bytes(b"[1, 2]")
     assert store.read_json("kind", "k") is None
+
+
+def test_an_entry_carries_its_checksum(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    assert store.write_json("kind", "k", {"answer": 42})
+    raw = (tmp_path / "kind" / "k.json").read_bytes()
+    header, payload = raw.split(b"\n", 1)
+    assert header.startswith(b"aiplus-cache sha256 ")
+    assert payload == b'{"answer": 42}'
+    assert store.read_json("kind", "k") == {"answer": 42}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda raw: raw.replace(b"42", b"43"), id="payload changed"),
+        pytest.param(lambda raw: raw[:-3], id="truncated"),
+        pytest.param(lambda raw: raw[:30], id="cut in the header"),
+        pytest.param(lambda raw: raw.split(b"\n", 1)[1], id="no header"),
+        pytest.param(lambda raw: raw.replace(b"sha256", b"sha257"), id="header changed"),
+        pytest.param(lambda raw: b"", id="empty"),
+        pytest.param(lambda raw: raw + b" ", id="longer"),
+    ],
+)
+def test_a_tampered_or_truncated_entry_is_a_miss(tmp_path: Path, damage: object) -> None:
+    store = Cache(tmp_path)
+    assert store.write_json("kind", "k", {"answer": 42})
+    entry = tmp_path / "kind" / "k.json"
+    assert callable(damage)
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert store.read_json("kind", "k") is None
+    assert store.read_bytes("kind", "k", "json") is None
+
+
+def test_an_entry_under_another_name_is_a_miss(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    assert store.write_bytes("kind", "k1", "bin", b"data")
+    (tmp_path / "kind" / "k1.bin").rename(tmp_path / "kind" / "k2.bin")
+    assert store.read_bytes("kind", "k2", "bin") is None
+
+
+def test_a_killed_writer_s_temporary_file_goes_with_the_next_write(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    store = Cache(tmp_path)
+    (tmp_path / "kind").mkdir()
+    debris = tmp_path / "kind" / f".k1.nq.aiplus-{child.pid}-x1y2.tmp"
+    debris.write_bytes(b"half a dump")
+    assert store.write_bytes("kind", "k2", "bin", b"data")
+    assert sorted(p.name for p in (tmp_path / "kind").iterdir()) == ["k2.bin"]
 
 
 def test_old_entries_are_pruned(tmp_path: Path) -> None:

@@ -1,11 +1,17 @@
 """A cache of what the fast engine derives from the input files, keyed on their content.
 
 Every entry is named by a SHA-256 digest of the package version, the package's own
-source code, the cache layout version, what the entry is (``kind``, ``salt``) and the
-relative path and bytes of each input file it depends on (ontology, reference data,
-articles, shapes, queries). Change one byte of one input, or of the code, and the key
-changes: an entry is never stale, only unused. It is therefore always safe to delete
+source code, the cache layout version, the installed version of each engine library
+(:data:`LIBRARIES`), what the entry is (``kind``, ``salt``) and the relative path and
+bytes of each input file it depends on (ontology, reference data, articles, shapes,
+queries). Change one byte of one input, or of the code, or upgrade a library, and the
+key changes: an entry is never stale, only unused. It is therefore always safe to delete
 the cache folder, in whole or in part.
+
+Each entry starts with a line holding the SHA-256 of its name and payload, checked on
+every read: an entry changed or cut short after it was written (a damaged disk, a hand
+edit, a writer killed half way) is a miss, never used. The checksum guards against
+damage, not against someone who can write the cache folder.
 
 Where (first match):
 
@@ -18,7 +24,9 @@ Where (first match):
 
 Writes are atomic (a temporary file in the same folder, then ``os.replace``), so
 concurrent commands never see half an entry; two writers of one key write the same
-bytes. A missing, unreadable or corrupt entry is a miss. The cache never makes a command
+bytes. The temporary files carry the writer's process id (see :mod:`aiplus_kg.atomic`):
+one left by a killed writer is removed by the next write into its folder. A missing,
+unreadable, corrupt or tampered entry is a miss. The cache never makes a command
 fail: any error while writing is ignored. Each kind keeps its most recent entries only
 (one per saved query for the checks of the saved queries, so that running them in turn
 never evicts one).
@@ -34,6 +42,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from aiplus_kg.atomic import remove_debris, temp_prefix, terminate_raises_exit
 from aiplus_kg.defaults import VERSION
 
 __all__ = [
@@ -41,23 +50,31 @@ __all__ = [
     "KEEP",
     "KEEP_BY_KIND",
     "LAYOUT",
+    "LIBRARIES",
     "Cache",
     "cache_for",
     "code_digest",
     "default_folder",
     "digest",
+    "library_versions",
 ]
 
 CACHE_ENV = "AIPLUS_CACHE_DIR"
-LAYOUT = 2
+LAYOUT = 3
 """Bump when what an entry holds changes."""
 KEEP = 8
 """Entries kept per kind (the most recently written)."""
 KEEP_BY_KIND = {"queries": 1024}
 """Kinds that keep more: one small entry per saved query."""
+LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "pyshacl-turbo", "reasonable", "owlrl")
+"""The engine libraries whose installed versions are part of every key."""
 
+_MAGIC = b"aiplus-cache sha256 "
+_HEADER = len(_MAGIC) + 64 + 1
+"""An entry: ``_MAGIC``, the hex SHA-256 of its name and payload, a newline, the payload."""
 
 _CODE: list[str] = []
+_LIBRARY_VERSIONS: list[str] = []
 
 
 def code_digest() -> str:
@@ -73,16 +90,48 @@ def code_digest() -> str:
     return _CODE[0]
 
 
+def _installed_version(name: str) -> str:
+    """The installed version of the distribution ``name``, or ``absent``.
+
+    Reads the ``Version`` field from the head of the distribution's metadata instead of
+    parsing the whole file (which holds the project's README), four times faster."""
+    from importlib import metadata
+
+    try:
+        dist = metadata.Distribution.from_name(name)
+    except (metadata.PackageNotFoundError, ValueError):
+        return "absent"
+    for file in ("METADATA", "PKG-INFO"):
+        text = dist.read_text(file)
+        if not text:
+            continue
+        for line in text.splitlines():
+            if not line.strip():
+                break  # the end of the header fields
+            if line[:8].lower() == "version:":
+                return line[8:].strip()
+    return str(dist.version)
+
+
+def library_versions() -> str:
+    """``name=version`` of each of :data:`LIBRARIES` (computed once per process), so
+    that what one version of an engine derived is never read back by another."""
+    if not _LIBRARY_VERSIONS:
+        _LIBRARY_VERSIONS.append(" ".join(f"{n}={_installed_version(n)}" for n in LIBRARIES))
+    return _LIBRARY_VERSIONS[0]
+
+
 def digest(
     files: Iterable[Path],
     *,
     root: Path | None = None,
     salt: str = "",
 ) -> str:
-    """A hex SHA-256 of the package version and code, ``salt`` and each file's path
-    (relative to ``root``) and bytes. A file that cannot be read makes the digest unique
-    to this call, so that nothing is read back from the cache for it."""
-    head = f"aiplus-kg {VERSION} {code_digest()} layout {LAYOUT}\0{salt}\0"
+    """A hex SHA-256 of the package version and code, the engine libraries' versions,
+    ``salt`` and each file's path (relative to ``root``) and bytes. A file that cannot be
+    read makes the digest unique to this call, so that nothing is read back from the
+    cache for it."""
+    head = f"aiplus-kg {VERSION} {code_digest()} layout {LAYOUT} {library_versions()}\0{salt}\0"
     hasher = hashlib.sha256(head.encode())
     for path in files:
         name = path.as_posix()
@@ -125,10 +174,18 @@ class Cache:
         return self.folder / kind / f"{key}.{suffix}"
 
     def read_bytes(self, kind: str, key: str, suffix: str) -> bytes | None:
+        """The payload of an entry, or ``None`` when it is missing, unreadable, or does
+        not match its checksum."""
         try:
-            return self.path(kind, key, suffix).read_bytes()
+            data = self.path(kind, key, suffix).read_bytes()
         except OSError:
             return None
+        if len(data) < _HEADER or not data.startswith(_MAGIC) or data[_HEADER - 1] != 0x0A:
+            return None
+        expected = data[len(_MAGIC) : _HEADER - 1]
+        if _checksum(kind, key, suffix, memoryview(data)[_HEADER:]) != expected:
+            return None
+        return data[_HEADER:]
 
     def read_json(self, kind: str, key: str) -> dict[str, object] | None:
         data = self.read_bytes(kind, key, "json")
@@ -141,22 +198,31 @@ class Cache:
         return value if isinstance(value, dict) else None
 
     def write_bytes(self, kind: str, key: str, suffix: str, data: bytes) -> bool:
-        """Store ``data`` atomically; ``False`` (and nothing written) on any error."""
+        """Store ``data`` atomically, after its checksum; ``False`` (and nothing
+        written) on any error."""
         target = self.path(kind, key, suffix)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        except OSError:
-            return False
-        tmp = Path(name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            tmp.replace(target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            return False
+        header = _MAGIC + _checksum(kind, key, suffix, data) + b"\n"
+        with terminate_raises_exit():
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                remove_debris(target.parent)
+                fd, name = tempfile.mkstemp(
+                    dir=target.parent, prefix=temp_prefix(target), suffix=".tmp"
+                )
+            except OSError:
+                return False
+            tmp = Path(name)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(header)
+                    handle.write(data)
+                tmp.replace(target)
+            except BaseException as exc:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                if isinstance(exc, OSError):
+                    return False
+                raise
         self._prune(target.parent)
         return True
 
@@ -180,6 +246,14 @@ class Cache:
                     entry.unlink()
         except OSError:
             pass
+
+
+def _checksum(kind: str, key: str, suffix: str, payload: bytes | memoryview) -> bytes:
+    """The hex SHA-256 of an entry's name and payload: an entry copied under another
+    name does not match either."""
+    hasher = hashlib.sha256(f"{kind}/{key}.{suffix}\0".encode())
+    hasher.update(payload)
+    return hasher.hexdigest().encode("ascii")
 
 
 def cache_for(root: Path, origin: str = "option") -> Cache | None:
