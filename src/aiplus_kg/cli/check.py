@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from aiplus_kg.cli.options import EXIT_CODES, emit_json, knowledge_graph
+from aiplus_kg.cli.options import EXIT_CODES, emit_json, knowledge_graph, write_bytes
 from aiplus_kg.project import display_path
+from aiplus_kg.views.terminal import printable
 
 __all__ = ["check", "fmt", "validate"]
 
@@ -26,7 +27,7 @@ def check(ctx: click.Context) -> None:
     checked = knowledge_graph(ctx).check()
     problems = checked.problems
     for problem in problems:
-        click.echo(f"inconsistent: {problem}")
+        click.echo(f"inconsistent: {printable(problem)}")
     if problems:
         click.echo(f"{len(problems)} inconsistenc{'y' if len(problems) == 1 else 'ies'} found")
         ctx.exit(1)
@@ -69,8 +70,8 @@ def validate(
     kg = knowledge_graph(ctx)
     kg.add_files(files)
     report = kg.validate(inference=not no_inference)
-    if output_format == "ttl":
-        click.echo(report.graph.serialize(format="turtle"), nl=False)
+    if output_format == "ttl":  # as bytes: click.echo would drop ESC sequences from a pipe
+        write_bytes(report.graph.serialize(format="turtle", encoding="utf-8"))
     elif output_format == "json":
         emit_json(report.to_dict(strict=strict))
     else:
@@ -96,7 +97,7 @@ def fmt(ctx: click.Context, check: bool, paths: tuple[Path, ...]) -> None:
     if check:
         bad = check_files(targets, root=project.root)
         for path in bad:
-            click.echo(f"not canonical: {display_path(path, project.root)}")
+            click.echo(f"not canonical: {printable(display_path(path, project.root))}")
         if bad:
             click.echo(f"{len(bad)} of {len(targets)} file(s) not canonical; run: aiplus fmt")
             ctx.exit(1)
@@ -104,5 +105,5 @@ def fmt(ctx: click.Context, check: bool, paths: tuple[Path, ...]) -> None:
         return
     changed = format_files(targets, root=project.root)
     for path in changed:
-        click.echo(f"formatted: {display_path(path, project.root)}")
+        click.echo(f"formatted: {printable(display_path(path, project.root))}")
     click.echo(f"{len(changed)} of {len(targets)} file(s) rewritten")

@@ -16,6 +16,7 @@ from aiplus_kg.defaults import ENGINES, VERSION
 from aiplus_kg.errors import AiplusError
 from aiplus_kg.knowledge_graph import KnowledgeGraph
 from aiplus_kg.project import find_project
+from aiplus_kg.views.terminal import printable
 
 __all__ = ["cli", "main"]
 
@@ -25,7 +26,8 @@ __all__ = ["cli", "main"]
 
 
 def _fail(ctx: click.Context, message: str, code: int) -> NoReturn:
-    click.echo(f"aiplus: error: {message}", err=True)
+    """One line on stderr; a term from the data it quotes cannot act on the terminal."""
+    click.echo(f"aiplus: error: {printable(message)}", err=True)
     ctx.exit(code)
 
 

@@ -32,6 +32,7 @@ from rdflib import URIRef
 from aiplus_kg.errors import InputError, located
 from aiplus_kg.project import Project, display_path
 from aiplus_kg.query.parameters import Parameter, find_parameters
+from aiplus_kg.views.terminal import printable
 
 if TYPE_CHECKING:  # the SPARQL parser is imported when a query is parsed, not before
     from aiplus_kg.load.cache import Cache
@@ -367,7 +368,7 @@ def render_catalogue(catalogue: Sequence[SavedQuery]) -> str:
         for param in query.parameters:
             default = f", default {param.default}" if param.default is not None else ", required"
             out.append(f"{'':{width}}    --param {param.name}=... ({param.type_text}{default})")
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")
 
 
 def catalogue_dict(catalogue: Sequence[SavedQuery]) -> list[dict[str, object]]:

@@ -22,7 +22,8 @@ It is written out in the four W3C formats and as a table for people:
   (https://www.w3.org/TR/rdf-sparql-XMLres/), namespace
   ``http://www.w3.org/2005/sparql-results#``.
 * ``table``: aligned columns, each IRI shown by its label (or as a prefixed name with
-  ``iris=True``).
+  ``iris=True``); the characters a terminal would act on (ESC, CR, U+202E...) shown
+  escaped, as ``\\x1b``, ``\\r``, ``\\u202e``. The other formats keep every character.
 
 Blank nodes are relabelled ``b0``, ``b1``... in order of first appearance, so the
 output depends only on the results.
@@ -43,6 +44,7 @@ from aiplus_kg.errors import InputError
 from aiplus_kg.load.terms import TripleSource, label, term_text
 from aiplus_kg.namespaces import XSD, curie
 from aiplus_kg.query.tables import table
+from aiplus_kg.views.terminal import printable
 
 __all__ = [
     "FORMATS",
@@ -307,7 +309,7 @@ ELLIPSIS = "…"
 
 
 def _clip(text: str, width: int | None) -> str:
-    text = " ".join(text.split())
+    text = " ".join(printable(text).split())  # CR shown as \r, other space runs one space
     if width is None or len(text) <= width:
         return text
     return text[: max(width - 1, 1)] + ELLIPSIS
@@ -357,7 +359,8 @@ def to_table(
     blank = _BlankLabels()
     fixed = {v: t for v, t in (fixed or {}).items() if v in results.variables}
     title = "".join(
-        f"{header_name(v)}: {_cell_text(t, graph, iris, blank)}\n" for v, t in fixed.items()
+        f"{header_name(v)}: {printable(_cell_text(t, graph, iris, blank))}\n"
+        for v, t in fixed.items()
     )
     cache: dict[Node, str] = {}
 

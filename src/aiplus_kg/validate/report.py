@@ -21,6 +21,7 @@ from aiplus_kg.load.terms import LABEL_PROPERTIES, Triple, display
 from aiplus_kg.load.turtle import parse_turtle
 from aiplus_kg.namespaces import ID, ONTOLOGY_IRI, RDF, SH, bind_prefixes
 from aiplus_kg.reason.closure import IRI_IN_TEXT, readable
+from aiplus_kg.views.terminal import printable
 
 __all__ = [
     "SEVERITIES",
@@ -192,7 +193,8 @@ def sort_key(finding: Finding) -> tuple[object, ...]:
 
 
 def render_text(report: Report, *, strict: bool = False) -> str:
-    """The findings grouped by focus node, then a summary line with the counts."""
+    """The findings grouped by focus node, then a summary line with the counts; the
+    characters a terminal would act on shown escaped."""
     lines: list[str] = []
     current = None
     for finding in report.findings:
@@ -212,7 +214,7 @@ def render_text(report: Report, *, strict: bool = False) -> str:
         f"{counts['Info']} info(s) on {nodes} node(s), {closure_note}"
         + (" (strict: warnings fail)" if strict else "")
     )
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def _text(graph: Graph, node: Node | None) -> str:

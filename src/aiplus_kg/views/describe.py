@@ -12,6 +12,7 @@ from rdflib.term import Node
 from aiplus_kg.load.terms import display, graph_name, label, term_text
 from aiplus_kg.namespaces import AIP, RDF, RDFS, SKOS
 from aiplus_kg.views.hedges import CLAIM_LINKS, Hedge, HedgeIndex, build_index
+from aiplus_kg.views.terminal import printable
 
 __all__ = [
     "Description",
@@ -197,4 +198,4 @@ def render_text(desc: Description) -> str:
             for value in group.values:
                 out.append(f"    - {value.text}  [{', '.join(value.sources)}]")
                 out.extend(f"        hedge: {_hedge_text(h)}" for h in value.hedges)
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")

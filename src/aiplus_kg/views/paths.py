@@ -33,6 +33,7 @@ from aiplus_kg.errors import AiplusError
 from aiplus_kg.load.terms import graph_name, graph_sort_key, label, term_text
 from aiplus_kg.namespaces import AIP, DCTERMS, ONTOLOGY_GRAPH, RDF, RDFS, SKOS, SRC
 from aiplus_kg.views.hedges import CLAIM_LINKS, Hedge, HedgeIndex, build_index
+from aiplus_kg.views.terminal import printable
 
 __all__ = [
     "DEFAULT_MAX_HOPS",
@@ -336,4 +337,4 @@ def render_text(result: PathResult) -> str:
                 if link.hedges:
                     line += "; hedge: " + "; ".join(_hedge_line(h) for h in link.hedges)
                 out.append(line)
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")
