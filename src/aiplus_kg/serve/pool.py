@@ -429,12 +429,16 @@ class _Worker:
             str(memory_mb or 0),
             engine,
         ]
+        # what a worker prints (a native library's panic, say) is kept for the error
+        # message, not poured onto the server's standard error
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in kill())
         try:
             self.process = subprocess.Popen(
                 command,
                 pass_fds=(request_read, reply_write),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
+                stderr=self.stderr,
                 env=env,
             )
         finally:
@@ -455,10 +459,15 @@ class _Worker:
         try:
             message = self.replies.recv()
         except (EOFError, OSError):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(5)
+            said = self.last_words()
             self.kill()
             why = exit_reason(self.process.returncode)
             raise InputError(
-                f"a query worker {why} while loading the project (see --workers, --memory)"
+                f"a query worker {why} while loading the project"
+                + (f" ({said})" if said else "")
+                + "; see --workers and --memory"
             ) from None
         if message[0] != "ready":
             self.kill()
@@ -489,6 +498,18 @@ class _Worker:
             raise _LateError
         return self.replies.recv()
 
+    def last_words(self) -> str:
+        """The telling line of what the worker printed before it died, if any."""
+        with contextlib.suppress(OSError, ValueError):
+            self.stderr.seek(0)
+            lines = self.stderr.read()[-65536:].decode("utf-8", "replace").splitlines()
+            told = [line.strip() for line in lines if line.strip() and not line[0].isspace()]
+            for line in told:
+                if "memory" in line.lower() or "error" in line.lower():
+                    return line[:200]
+            return told[-1][:200] if told else ""
+        return ""
+
     def kill(self) -> None:
         with contextlib.suppress(OSError):
             self.process.kill()
@@ -497,6 +518,7 @@ class _Worker:
         for conn in (self.requests, self.replies):
             with contextlib.suppress(OSError):
                 conn.close()
+        self.stderr.close()
 
 
 def _stderr(message: str) -> None:
@@ -629,8 +651,10 @@ class QueryPool:
             fresh.wait_ready(START_TIMEOUT)
         except AiplusError as exc:
             with self._lock:
-                self._workers.discard(fresh)
-                self._wanted += 1
+                if not fresh.retired:  # else the watcher saw it die and counted it
+                    fresh.retired = True
+                    self._workers.discard(fresh)
+                    self._wanted += 1
             self.log(f"aiplus: a new query worker failed: {exc}")
             self._failed.set()
             self._wake.set()
