@@ -176,16 +176,17 @@ class Cache:
     def read_bytes(self, kind: str, key: str, suffix: str) -> bytes | None:
         """The payload of an entry, or ``None`` when it is missing, unreadable, or does
         not match its checksum."""
-        try:
-            data = self.path(kind, key, suffix).read_bytes()
+        try:  # unbuffered: the payload is read into a bytes object of its own, not copied
+            with self.path(kind, key, suffix).open("rb", buffering=0) as handle:
+                head = handle.read(_HEADER)
+                if len(head) != _HEADER or not head.startswith(_MAGIC) or head[-1] != 0x0A:
+                    return None
+                payload = handle.readall()
         except OSError:
             return None
-        if len(data) < _HEADER or not data.startswith(_MAGIC) or data[_HEADER - 1] != 0x0A:
+        if _checksum(kind, key, suffix, payload) != head[len(_MAGIC) : -1]:
             return None
-        expected = data[len(_MAGIC) : _HEADER - 1]
-        if _checksum(kind, key, suffix, memoryview(data)[_HEADER:]) != expected:
-            return None
-        return data[_HEADER:]
+        return payload
 
     def read_json(self, kind: str, key: str) -> dict[str, object] | None:
         data = self.read_bytes(kind, key, "json")
