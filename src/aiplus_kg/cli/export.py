@@ -16,6 +16,7 @@ from aiplus_kg.cli.options import (
     graph_option,
     inferred_option,
     knowledge_graph,
+    max_answer_size_option,
 )
 from aiplus_kg.defaults import DESCRIPTION_FORMATS, EXPORT_FORMATS
 
@@ -99,6 +100,7 @@ def export(
 @inferred_option
 @graph_option
 @endpoint_timeout_option
+@max_answer_size_option
 @click.pass_context
 def push(
     ctx: click.Context,
@@ -106,6 +108,7 @@ def push(
     inferred: bool,
     graphs: tuple[str, ...],
     timeout: float,
+    max_answer_size: int,
 ) -> None:
     """Load the graph into a triple store, one named graph per article.
 
@@ -117,7 +120,7 @@ def push(
     from aiplus_kg.load.terms import graph_name
     from aiplus_kg.query import remote
 
-    target = remote.endpoint(endpoint, timeout=timeout)
+    target = remote.endpoint(endpoint, timeout=timeout, max_answer_size=max_answer_size)
     # A partial push must not replace the store's description of the whole graph.
     dataset = exported(knowledge_graph(ctx), graphs, inferred, describe=not graphs)
 
@@ -126,7 +129,7 @@ def push(
 
     done = remote.push(target, dataset, progress=report)
     total = sum(p.triples for p in done)
-    click.echo(f"{len(done)} graphs, {total} triples pushed to {endpoint}")
+    click.echo(target.redact(f"{len(done)} graphs, {total} triples pushed to {endpoint}"))
 
 
 @click.command(name="describe-dataset", epilog=EXIT_CODES)

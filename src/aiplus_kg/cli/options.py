@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, BinaryIO, TypeVar, cast
 
 import click
 
-from aiplus_kg.defaults import DEFAULT_MAX_HOPS, DEFAULT_TIMEOUT
+from aiplus_kg.defaults import DEFAULT_MAX_ANSWER_SIZE, DEFAULT_MAX_HOPS, DEFAULT_TIMEOUT
 from aiplus_kg.knowledge_graph import KnowledgeGraph
 
 __all__ = [
     "EXIT_CODES",
     "REMOTE_EXIT_CODES",
+    "ByteSize",
     "binary_stdout",
     "chain_arguments",
     "emit_json",
@@ -23,6 +25,7 @@ __all__ = [
     "graph_option",
     "inferred_option",
     "knowledge_graph",
+    "max_answer_size_option",
     "param_option",
 ]
 
@@ -38,9 +41,11 @@ Exit codes:
 REMOTE_EXIT_CODES = """\b
 Exit codes:
   0  success
-  2  bad input or usage (unknown query or parameter, bad option, bad URL)
+  2  bad input or usage (unknown query or parameter, bad option, bad URL,
+     malformed credentials)
   3  internal error
-  4  the endpoint failed: unreachable, timed out, HTTP error, not SPARQL results
+  4  the endpoint failed: unreachable, timed out, HTTP error, answer too large,
+     not SPARQL results
 
 \b
 Credentials come from the environment: AIPLUS_ENDPOINT_TOKEN (a bearer token),
@@ -81,7 +86,40 @@ endpoint_timeout_option = click.option(
     type=click.FloatRange(min=0, min_open=True),
     default=DEFAULT_TIMEOUT,
     show_default=True,
-    help="Seconds to wait for the endpoint (connection and answer together).",
+    help="Seconds each request to the endpoint may take in all: connecting, sending "
+    "and reading the whole answer.",
+)
+
+_SIZE = re.compile(r"(\d+)\s*([kmgt]?)(?:i?b)?", re.IGNORECASE | re.ASCII)
+_SIZE_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+class ByteSize(click.ParamType[int]):
+    """A number of bytes, with an optional suffix K, M, G or T (powers of 1024)."""
+
+    name = "size"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int):
+            return value
+        match = _SIZE.fullmatch(str(value).strip())
+        if match is None:
+            self.fail(
+                f"{value!r} is not a size in bytes (such as 1048576, 512K, 256M or 2G)", param, ctx
+            )
+        return int(match[1]) * _SIZE_UNITS[match[2].lower()]
+
+
+max_answer_size_option = click.option(
+    "--max-answer-size",
+    type=ByteSize(),
+    default=f"{DEFAULT_MAX_ANSWER_SIZE >> 20}M",
+    show_default=True,
+    metavar="SIZE",
+    help="Refuse an answer from the endpoint larger than SIZE bytes (suffixes K, M, G: "
+    "powers of 1024; 0: no limit).",
 )
 
 inferred_option = click.option(

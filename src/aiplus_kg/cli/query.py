@@ -14,6 +14,7 @@ from aiplus_kg.cli.options import (
     endpoint_timeout_option,
     format_option,
     knowledge_graph,
+    max_answer_size_option,
     param_option,
     write_bytes,
 )
@@ -65,6 +66,7 @@ def queries(ctx: click.Context, output_format: str) -> None:
     help="Run the query on this SPARQL 1.1 endpoint instead of the local graph.",
 )
 @endpoint_timeout_option
+@max_answer_size_option
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -75,6 +77,7 @@ def query(
     iris: bool,
     endpoint: str | None,
     timeout: float,
+    max_answer_size: int,
 ) -> None:
     """Run the saved query NAME (see: aiplus queries).
 
@@ -93,7 +96,7 @@ def query(
     if endpoint is not None:
         from aiplus_kg.query import remote
 
-        target = remote.endpoint(endpoint, timeout=timeout)
+        target = remote.endpoint(endpoint, timeout=timeout, max_answer_size=max_answer_size)
         needs_graph = bool(given or saved.parameters) or output_format == "table"
         values = kg.bind(saved, given) if needs_graph else {}
         answer = remote.run_saved_remote(target, saved, values).limited(limit)

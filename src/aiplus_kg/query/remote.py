@@ -14,37 +14,55 @@ the SPARQL 1.1 Graph Store HTTP Protocol.
 
 Credentials come from the environment, never from the command line:
 ``AIPLUS_ENDPOINT_TOKEN`` (sent as ``Authorization: Bearer ...``), or
-``AIPLUS_ENDPOINT_USER`` and ``AIPLUS_ENDPOINT_PASSWORD`` (HTTP Basic). A URL with
-``user:password@`` in it is refused. Redirects are not followed (the error names the
-new address), so credentials never go to another host. Proxies from the usual
-``http_proxy``/``https_proxy``/``no_proxy`` variables apply, except to loopback
-addresses.
+``AIPLUS_ENDPOINT_USER`` and ``AIPLUS_ENDPOINT_PASSWORD`` (HTTP Basic). A value with a
+line break or another control character, white space at either end, or (the token)
+anything but visible ASCII is refused before any request (:class:`InputError`, naming
+the variable, never the value). A URL with ``user:password@`` in it is refused.
+Redirects are not followed (the error names the new address), so credentials never go
+to another host. Proxies from the usual ``http_proxy``/``https_proxy``/``no_proxy``
+variables apply, except to loopback addresses.
+
+Every message shows URLs and server text through :func:`redact`: no user or password,
+parameters that look like credentials (``token=``, ``api_key=``, ``password=``...)
+masked, and the credentials themselves masked wherever the server echoes them.
+
+Each request has one deadline, ``timeout`` seconds for everything (connecting, sending,
+the headers and the whole body): a watchdog shuts the connection when it passes, so a
+server that drips its answer cannot hold the client. Answers are read in chunks and
+refused as soon as they pass ``max_answer_size`` bytes (or announce more).
 
 Every failure to talk to the endpoint (unreachable host, timeout, HTTP error, an
-answer that is not SPARQL results) is a :class:`RemoteError`: one line, exit code 4.
+answer too large or not SPARQL results) is a :class:`RemoteError`: one line, exit code
+4.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import io
 import ipaddress
 import os
+import re
 import socket
 import ssl
+import threading
 import time
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
 
 from rdflib import Dataset, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
-from aiplus_kg.defaults import DEFAULT_TIMEOUT, VERSION
+from aiplus_kg.defaults import DEFAULT_MAX_ANSWER_SIZE, DEFAULT_TIMEOUT, VERSION
 from aiplus_kg.errors import AiplusError, InputError
 from aiplus_kg.export.canon import canonical_lines, graph_tag
 from aiplus_kg.load.terms import DEFAULT_GRAPH_ID, graph_name, named_graphs
@@ -53,19 +71,26 @@ from aiplus_kg.query.results import Results
 from aiplus_kg.query.values import bind_values
 
 __all__ = [
+    "DEFAULT_MAX_ANSWER_SIZE",
     "DEFAULT_TIMEOUT",
     "ENV_PASSWORD",
     "ENV_TOKEN",
     "ENV_USER",
+    "MASK",
     "Endpoint",
     "PushedGraph",
     "RemoteError",
+    "check_credential",
     "endpoint",
     "graph_url",
+    "is_credential_name",
     "is_loopback",
     "push",
     "query",
+    "redact",
+    "redact_url",
     "run_saved_remote",
+    "size_text",
 ]
 
 ENV_USER = "AIPLUS_ENDPOINT_USER"
@@ -78,6 +103,7 @@ RESULTS_ACCEPT = (
 )
 GRAPH_MEDIA_TYPE = "text/turtle; charset=utf-8"
 _MAX_DETAIL = 200
+_CHUNK = 65536
 
 
 class RemoteError(AiplusError):
@@ -86,48 +112,263 @@ class RemoteError(AiplusError):
     exit_code = 4
 
 
+# --- redaction ------------------------------------------------------------------------
+
+MASK = "***"
+"""What a credential is replaced with in messages."""
+
+_CREDENTIAL_NAME = re.compile(
+    r"token|key|secret|pass|pwd|auth|sig|session|credential|cookie|bearer|jwt"
+)
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"']+")
+_URL_TAIL = ".,:;!?)]}"
+_PATH_SEPARATORS = re.compile(r"([/;])")
+_QUERY_SEPARATORS = re.compile(r"([&;])")
+
+
+def is_credential_name(name: str) -> bool:
+    """Whether a URL parameter named ``name`` looks like it carries a credential
+    (``token``, ``access_token``, ``api-key``, ``apikey``, ``password``, ``auth``,
+    ``signature``, ``sessionid``...). Generous: showing a harmless value masked is
+    better than showing a secret."""
+    plain = urllib.parse.unquote_plus(name).lower()
+    return bool(_CREDENTIAL_NAME.search(re.sub(r"[^a-z]", "", plain)))
+
+
+def _printable(text: str) -> str:
+    """``text`` on one line: control and other unprintable characters escaped."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
+def _find(text: str, sub: str, start: int) -> int:
+    """Where ``sub`` is in ``text`` from ``start`` on; the end of ``text`` if nowhere."""
+    found = text.find(sub, start)
+    return found if found >= 0 else len(text)
+
+
+@dataclass(frozen=True)
+class _URLParts:
+    """A URL cut as written (nothing decoded or normalised): ``start`` (the scheme and
+    ``//``), ``userinfo`` (up to its ``@``), ``host``, ``path``, ``query`` (from its
+    ``?``) and ``fragment`` (from its ``#``)."""
+
+    start: str
+    userinfo: str
+    host: str
+    path: str
+    query: str
+    fragment: str
+
+    @classmethod
+    def of(cls, url: str) -> _URLParts:
+        scheme = url.find("://")
+        begin = scheme + 3 if scheme >= 0 else 0
+        hash_at = url.find("#", begin)
+        fragment = url[hash_at:] if hash_at >= 0 else ""
+        rest = url[begin : len(url) - len(fragment)]
+        question = rest.find("?")
+        query = rest[question:] if question >= 0 else ""
+        rest = rest[: len(rest) - len(query)]
+        at = rest.rfind("@", 0, _find(rest, "/", 0))
+        if at < 0 and ":" in rest[: max(rest.rfind("@"), 0)]:
+            # user:pa/ss@host: not user information to urllib, a password all the same
+            at = rest.rfind("@")
+        authority = rest[: _find(rest, "/", max(at, 0))]
+        return cls(
+            url[:begin],
+            authority[: at + 1] if at >= 0 else "",
+            authority[at + 1 :],
+            rest[len(authority) :],
+            query,
+            fragment,
+        )
+
+    def pieces(self) -> list[tuple[str, list[str]]]:
+        """The path, the query and the fragment, each cut into its parameters."""
+        return [
+            (self.path, _PATH_SEPARATORS.split(self.path)),
+            (self.query, _QUERY_SEPARATORS.split(self.query[1:])),
+            (self.fragment, _QUERY_SEPARATORS.split(self.fragment[1:])),
+        ]
+
+
+def _masked_parameters(pieces: list[str]) -> str:
+    for i, piece in enumerate(pieces):
+        name, equals, value = piece.partition("=")
+        if equals and value and is_credential_name(name):
+            pieces[i] = f"{name}={MASK}"
+    return "".join(pieces)
+
+
+def redact_url(url: str) -> str:
+    """``url`` fit to show: no ``user:password@``, the value of every parameter that
+    looks like a credential (in the query, the fragment or the path) masked, and
+    unprintable characters escaped. The rest is kept as written."""
+    parts = _URLParts.of(_printable(url))
+    shown = [parts.start, f"{MASK}@" if parts.userinfo else "", parts.host]
+    for (text, pieces), lead in zip(parts.pieces(), ("", "?", "#"), strict=True):
+        if text:
+            shown += [text[: len(lead)], _masked_parameters(pieces)]
+    return "".join(shown)
+
+
+def _url_secrets(url: str) -> list[str]:
+    """The values of the credential-looking parameters of ``url``, as written and
+    decoded (a URL with user information is refused; its display hides it)."""
+    found: list[str] = []
+    for _, pieces in _URLParts.of(url).pieces():
+        for piece in pieces:
+            name, equals, value = piece.partition("=")
+            if equals and value and is_credential_name(name):
+                found += [value, urllib.parse.unquote(value), urllib.parse.unquote_plus(value)]
+    return found
+
+
+def _redact_url_match(match: re.Match[str]) -> str:
+    found = match.group(0)
+    url = found.rstrip(_URL_TAIL)
+    return redact_url(url) + found[len(url) :]
+
+
+def _mask(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret replaced by :data:`MASK`, until none is left (a
+    replacement can join the text around it into a secret). A secret made of the mask's
+    own characters is left: it could not be hidden."""
+    variants = {v for s in secrets for v in (s, " ".join(s.split())) if v.strip(MASK[0])}
+    ordered = sorted(variants, key=len, reverse=True)
+    while any(secret in text for secret in ordered):
+        for secret in ordered:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` (a message, a URL, a server's words) fit to show on one line: white
+    space runs made single spaces, unprintable characters escaped, every URL in it
+    through :func:`redact_url`, and each of ``secrets`` masked wherever it appears. The
+    one way this module shows a URL, a header or what a server said."""
+    secrets = tuple(secrets)
+    text = _mask(" ".join(text.split()), secrets)
+    text = _URL.sub(_redact_url_match, _printable(text))
+    return _mask(text, secrets)
+
+
+# --- the endpoint ---------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Endpoint:
-    """A remote URL with its timeout (seconds) and the headers that authenticate."""
+    """A remote URL with its deadline per request (seconds), the largest answer read
+    (bytes, 0 for no limit), the headers that authenticate and the secrets that
+    messages mask."""
 
     url: str
     timeout: float = DEFAULT_TIMEOUT
     auth: Mapping[str, str] = field(default_factory=dict, repr=False)
+    max_answer_size: int = DEFAULT_MAX_ANSWER_SIZE
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Endpoint({self.redact(self.url)!r}, timeout={self.timeout!r}, "
+            f"max_answer_size={self.max_answer_size!r})"
+        )
+
+    def redact(self, text: str) -> str:
+        """``text`` with this endpoint's credentials masked (see :func:`redact`)."""
+        return redact(text, (*self.secrets, *_url_secrets(self.url)))
+
+    def error(self, message: str) -> RemoteError:
+        return RemoteError(self.redact(message))
 
 
-def _credentials(env: Mapping[str, str]) -> dict[str, str]:
+def check_credential(name: str, value: str, *, header: bool) -> None:
+    """Refuse the value of the environment variable ``name`` if it cannot be a
+    credential: white space at either end (such as the ``\\r`` of a file saved with
+    Windows line ends), a control character, text that is not valid Unicode or, when it
+    goes in the header as it is (``header``: the token), anything but visible ASCII.
+    The message names the variable, never the value."""
+    if value != value.strip():
+        raise InputError(f"{name} starts or ends with white space or a line break; remove it")
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
+        raise InputError(f"{name} holds a control character or a line break; remove it")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{name} is not valid text in the locale's encoding") from None
+    if header and not all("!" <= c <= "~" for c in value):
+        raise InputError(
+            f"{name} holds characters that cannot go in an HTTP header: "
+            "only visible ASCII characters, no spaces"
+        )
+
+
+def _credentials(env: Mapping[str, str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The headers that authenticate, and every form of the credentials to mask."""
     token = env.get(ENV_TOKEN, "")
     user, password = env.get(ENV_USER, ""), env.get(ENV_PASSWORD, "")
     if token and (user or password):
         raise InputError(f"set either {ENV_TOKEN} or {ENV_USER} and {ENV_PASSWORD}, not both")
     if token:
-        return {"Authorization": f"Bearer {token}"}
+        check_credential(ENV_TOKEN, token, header=True)
+        return {"Authorization": f"Bearer {token}"}, (token,)
     if bool(user) != bool(password):
         missing = ENV_PASSWORD if user else ENV_USER
         present = ENV_USER if user else ENV_PASSWORD
         raise InputError(f"{present} is set but {missing} is not")
     if user:
+        check_credential(ENV_USER, user, header=False)
+        check_credential(ENV_PASSWORD, password, header=False)
+        if ":" in user:
+            raise InputError(f"{ENV_USER} holds a colon, which HTTP Basic does not allow")
         pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        return {"Authorization": f"Basic {pair}"}
-    return {}
+        return {"Authorization": f"Basic {pair}"}, (user, password, f"{user}:{password}", pair)
+    return {}, ()
 
 
 def endpoint(
-    url: str, *, timeout: float = DEFAULT_TIMEOUT, env: Mapping[str, str] | None = None
+    url: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_answer_size: int = DEFAULT_MAX_ANSWER_SIZE,
+    env: Mapping[str, str] | None = None,
 ) -> Endpoint:
     """Check ``url`` (``http`` or ``https``, a host, no credentials in it) and read the
     credentials from ``env`` (default: the process environment)."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"--endpoint {url!r}: give an http:// or https:// URL")
-    if parts.username is not None or parts.password is not None:
+    shown = redact(url, _url_secrets(url))
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise InputError(
+            f"--endpoint {shown}: the URL holds spaces or control characters; percent-encode them"
+        )
+    try:
+        parts = urllib.parse.urlsplit(url)
+        hostname, username, password = parts.hostname, parts.username, parts.password
+        parts.port  # noqa: B018 (checks the port)
+    except ValueError as exc:
+        raise InputError(f"--endpoint {shown}: not a URL: {redact(str(exc))}") from None
+    if parts.scheme not in ("http", "https") or not hostname:
+        raise InputError(f"--endpoint {shown}: give an http:// or https:// URL")
+    if username is not None or password is not None:
         raise InputError(
             f"--endpoint: put no credentials in the URL; set {ENV_USER} and {ENV_PASSWORD} "
             f"(or {ENV_TOKEN}) in the environment"
         )
     if timeout <= 0:
         raise InputError("--timeout must be positive")
-    return Endpoint(url, timeout, _credentials(os.environ if env is None else env))
+    if max_answer_size < 0:
+        raise InputError("--max-answer-size must be 0 (no limit) or positive")
+    auth, secrets = _credentials(os.environ if env is None else env)
+    return Endpoint(url, timeout, auth, max_answer_size, secrets)
+
+
+def size_text(size: int) -> str:
+    """``size`` bytes for a message: ``256 MiB``, ``1.5 KiB``, ``100 bytes``."""
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= factor:
+            return f"{size / factor:.4g} {unit}"
+    return f"{size} bytes"
 
 
 # --- HTTP -------------------------------------------------------------------------
@@ -148,10 +389,137 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _opener(url: str) -> urllib.request.OpenerDirector:
+class _Deadline:
+    """The end of one request. Past it, a watchdog thread shuts down the request's
+    sockets, which wakes a read blocked on them however slowly the server sends; the
+    socket timeouts alone are per read, so a server that drips a byte a second would
+    never trip them."""
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._connections: list[http.client.HTTPConnection] = []
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def remaining(self) -> float:
+        """Seconds left; a ``TimeoutError`` when none are."""
+        left = self.end - time.monotonic()
+        if left <= 0:
+            self.expired = True
+            raise TimeoutError
+        return left
+
+    def watch(self, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._connections.append(connection)
+
+    def keep(self, sock: socket.socket | None) -> None:
+        """Remember ``sock``: urllib lets go of the connection's socket once the
+        headers are read, the answer's body still coming through it."""
+        if sock is not None:
+            with self._lock:
+                self._sockets.append(sock)
+                expired = self.expired
+            if expired:
+                self._shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = [c.sock for c in self._connections if c.sock is not None]
+            sockets += self._sockets
+        for sock in sockets:
+            self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        # the plain socket's shutdown: under TLS too, only the connection ends
+        with contextlib.suppress(OSError):  # already closed, or handed to TLS
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._timer.cancel()
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    deadline: _Deadline
+
+    def connect(self) -> None:
+        self.timeout = self.deadline.remaining()
+        super().connect()
+        self.deadline.keep(self.sock)
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    deadline: _Deadline
+    tls: ssl.SSLContext
+
+    def connect(self) -> None:
+        # http.client's own steps, the handshake apart, so that the watchdog holds the
+        # TLS socket before the server sends its first byte
+        self.timeout = self.deadline.remaining()
+        http.client.HTTPConnection.connect(self)  # TCP, and the tunnel through a proxy
+        self.deadline.keep(self.sock)
+        host = getattr(self, "_tunnel_host", None) or self.host
+        sock = self.tls.wrap_socket(self.sock, server_hostname=host, do_handshake_on_connect=False)
+        self.sock = sock
+        self.deadline.keep(sock)
+        sock.do_handshake()
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def _connection(self, host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
+        connection = _HTTPConnection(host, **kwargs)
+        connection.deadline = self.deadline
+        self.deadline.watch(connection)
+        return connection
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+        # as http.client makes its own: ALPN for HTTP/1.1, post-handshake authentication
+        self.context = ssl.create_default_context()
+        self.context.set_alpn_protocols(["http/1.1"])
+        if self.context.post_handshake_auth is not None:
+            self.context.post_handshake_auth = True
+
+    def _connection(self, host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
+        connection = _HTTPSConnection(host, context=self.context, **kwargs)
+        connection.deadline, connection.tls = self.deadline, self.context
+        self.deadline.watch(connection)
+        return connection
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+
+def _opener(url: str, deadline: _Deadline) -> urllib.request.OpenerDirector:
     host = urllib.parse.urlsplit(url).hostname or ""
     proxies = urllib.request.ProxyHandler({} if is_loopback(host) else None)
-    return urllib.request.build_opener(proxies, _NoRedirect())
+    return urllib.request.build_opener(
+        proxies, _NoRedirect(), _HTTPHandler(deadline), _HTTPSHandler(deadline)
+    )
 
 
 def _first_line(data: bytes) -> str:
@@ -163,32 +531,41 @@ def _first_line(data: bytes) -> str:
     return ""
 
 
-def _http_error(url: str, exc: urllib.error.HTTPError) -> RemoteError:
+def _http_error(target: Endpoint, url: str, exc: urllib.error.HTTPError) -> RemoteError:
     try:
         body = exc.read(4096) if exc.fp is not None else b""
-    except OSError:
+    except (OSError, http.client.HTTPException):
         body = b""
     message = f"{url}: HTTP {exc.code} {exc.reason}"
     if 300 <= exc.code < 400 and exc.headers.get("Location"):
-        return RemoteError(f"{message}: redirected to {exc.headers['Location']}; use that URL")
+        return target.error(f"{message}: redirected to {exc.headers['Location']}; use that URL")
     detail = _first_line(body)
     if exc.code in (401, 403):
         hint = f"set {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN}"
         detail = f"{detail} ({hint})" if detail else hint
-    return RemoteError(f"{message}: {detail}" if detail else message)
+    return target.error(f"{message}: {detail}" if detail else message)
 
 
-def _unreachable(url: str, reason: object, timeout: float) -> RemoteError:
+def _timed_out(target: Endpoint, url: str) -> RemoteError:
+    return target.error(f"{url}: no answer within {target.timeout:g} s (see --timeout)")
+
+
+def _too_large(target: Endpoint, url: str) -> RemoteError:
+    cap = size_text(target.max_answer_size)
+    return target.error(f"{url}: answer larger than {cap} (see --max-answer-size)")
+
+
+def _unreachable(target: Endpoint, url: str, reason: object) -> RemoteError:
     if isinstance(reason, TimeoutError):
-        return RemoteError(f"{url}: no answer within {timeout:g} s (see --timeout)")
+        return _timed_out(target, url)
     if isinstance(reason, ConnectionRefusedError):
-        return RemoteError(f"{url}: connection refused: is the endpoint running?")
+        return target.error(f"{url}: connection refused: is the endpoint running?")
     if isinstance(reason, socket.gaierror):
-        return RemoteError(f"{url}: unknown host {urllib.parse.urlsplit(url).hostname}")
+        return target.error(f"{url}: unknown host {urllib.parse.urlsplit(url).hostname}")
     if isinstance(reason, ssl.SSLError):
-        return RemoteError(f"{url}: TLS error: {reason}")
+        return target.error(f"{url}: TLS error: {reason}")
     detail = getattr(reason, "strerror", None) or str(reason) or type(reason).__name__
-    return RemoteError(f"{url}: cannot reach the endpoint: {detail}")
+    return target.error(f"{url}: cannot reach the endpoint: {detail}")
 
 
 @dataclass(frozen=True)
@@ -196,6 +573,38 @@ class _Answer:
     status: int
     content_type: str
     body: bytes
+
+
+def _announced_size(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _exchange(
+    target: Endpoint, url: str, request: urllib.request.Request, deadline: _Deadline
+) -> _Answer:
+    try:
+        response = _opener(url, deadline).open(request, timeout=deadline.remaining())
+    except urllib.error.HTTPError as exc:
+        with exc:
+            raise _http_error(target, url, exc) from None
+    with response:
+        cap = target.max_answer_size
+        announced = _announced_size(response.headers.get("Content-Length"))
+        if cap and announced is not None and announced > cap:
+            raise _too_large(target, url)
+        chunks, size = [], 0
+        while chunk := response.read1(_CHUNK):
+            size += len(chunk)
+            if cap and size > cap:
+                raise _too_large(target, url)
+            chunks.append(chunk)
+            deadline.remaining()
+        if deadline.expired:  # the watchdog ended the body early
+            raise TimeoutError
+        return _Answer(response.status, response.headers.get("Content-Type", ""), b"".join(chunks))
 
 
 def _request(
@@ -206,33 +615,31 @@ def _request(
     body: bytes | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> _Answer:
-    """One HTTP exchange, bounded by ``target.timeout`` in all (connection and body)."""
+    """One HTTP exchange, bounded by ``target.timeout`` in all (connecting, sending, the
+    headers and the whole body) and by ``target.max_answer_size``."""
     request = urllib.request.Request(url, data=body, method=method)
     request.add_header("User-Agent", f"aiplus/{VERSION}")
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     for name, value in target.auth.items():
         request.add_unredirected_header(name, value)
-    deadline = time.monotonic() + target.timeout
+    deadline = _Deadline(target.timeout)
     try:
-        with _opener(url).open(request, timeout=target.timeout) as response:
-            chunks = []
-            while chunk := response.read(65536):
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    raise TimeoutError
-            return _Answer(
-                response.status, response.headers.get("Content-Type", ""), b"".join(chunks)
-            )
-    except urllib.error.HTTPError as exc:
-        raise _http_error(url, exc) from None
-    except urllib.error.URLError as exc:
-        raise _unreachable(url, exc.reason, target.timeout) from None
-    except TimeoutError as exc:
-        raise _unreachable(url, exc, target.timeout) from None
-    except (http.client.HTTPException, ConnectionError) as exc:
-        detail = str(exc) or type(exc).__name__
-        raise RemoteError(f"{url}: the connection failed: {detail}") from None
+        with deadline:
+            return _exchange(target, url, request, deadline)
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        # once the watchdog has shut the connection, whatever broke is the deadline
+        if deadline.expired or isinstance(exc, TimeoutError):
+            raise _timed_out(target, url) from None
+        if isinstance(exc, urllib.error.URLError):
+            raise _unreachable(target, url, exc.reason) from None
+        if isinstance(exc, (http.client.HTTPException, ConnectionError)):
+            detail = str(exc) or type(exc).__name__
+            raise target.error(f"{url}: the connection failed: {detail}") from None
+        if isinstance(exc, ValueError):
+            detail = str(exc) or type(exc).__name__
+            raise target.error(f"{url}: the request could not be sent: {detail}") from None
+        raise _unreachable(target, url, exc) from None
 
 
 # --- queries ----------------------------------------------------------------------
@@ -247,7 +654,7 @@ def _results_format(content_type: str, body: bytes) -> str:
     return "json" if body.lstrip()[:1] == b"{" else "xml"
 
 
-def _parse_results(url: str, answer: _Answer, ordered: bool) -> Results:
+def _parse_results(target: Endpoint, answer: _Answer, ordered: bool) -> Results:
     fmt = _results_format(answer.content_type, answer.body)
     try:
         parsed = Result.parse(io.BytesIO(answer.body), format=fmt)
@@ -258,7 +665,9 @@ def _parse_results(url: str, answer: _Answer, ordered: bool) -> Results:
     except Exception as exc:  # rdflib's parsers raise assorted types
         shown = answer.content_type or "no content type"
         detail = " ".join(str(exc).split())[:_MAX_DETAIL] or type(exc).__name__
-        raise RemoteError(f"{url}: the answer is not SPARQL results ({shown}): {detail}") from None
+        raise target.error(
+            f"{target.url}: the answer is not SPARQL results ({shown}): {detail}"
+        ) from None
     return Results(variables, rows, None, ordered)
 
 
@@ -275,7 +684,7 @@ def query(target: Endpoint, text: str, *, ordered: bool = False) -> Results:
             "Accept": RESULTS_ACCEPT,
         },
     )
-    return _parse_results(target.url, answer, ordered)
+    return _parse_results(target, answer, ordered)
 
 
 def run_saved_remote(
@@ -335,7 +744,7 @@ def push(
             )
         except RemoteError as exc:
             before = f"{len(done)} graph(s) replaced before it" if done else "no graph replaced"
-            raise RemoteError(f"pushing {graph_name(iri)} failed ({before}): {exc}") from None
+            raise target.error(f"pushing {graph_name(iri)} failed ({before}): {exc}") from None
         pushed = PushedGraph(iri, count, answer.status)
         done.append(pushed)
         if progress is not None:
