@@ -498,15 +498,17 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
     def __init__(self, deadline: _Deadline) -> None:
         super().__init__()
         self.deadline = deadline
-        # as http.client makes its own: ALPN for HTTP/1.1, post-handshake authentication
-        self.context = ssl.create_default_context()
-        self.context.set_alpn_protocols(["http/1.1"])
-        if self.context.post_handshake_auth is not None:
-            self.context.post_handshake_auth = True
 
     def _connection(self, host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
-        connection = _HTTPSConnection(host, context=self.context, **kwargs)
-        connection.deadline, connection.tls = self.deadline, self.context
+        # as http.client makes its own, once per connection (loading the certificates
+        # takes tens of milliseconds: not for plain HTTP): ALPN for HTTP/1.1,
+        # post-handshake authentication
+        context = ssl.create_default_context()
+        context.set_alpn_protocols(["http/1.1"])
+        if context.post_handshake_auth is not None:
+            context.post_handshake_auth = True
+        connection = _HTTPSConnection(host, context=context, **kwargs)
+        connection.deadline, connection.tls = self.deadline, context
         self.deadline.watch(connection)
         return connection
 
