@@ -221,8 +221,9 @@ def _json_term(node: Node, blank: _BlankLabels) -> dict[str, str]:
     raise InputError(f"cannot write {node!r} as a SPARQL result term")
 
 
-def _dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+_dump = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(value, ensure_ascii=False)``, without making an encoder per call (it
+did so once per row)."""
 
 
 def to_json(results: Results) -> bytes:

@@ -41,15 +41,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import os
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
@@ -80,6 +83,10 @@ __all__ = [
 ]
 
 START_TIMEOUT = 300.0
+CHECKED_KEPT = 256
+AGING = 4.0
+COSTS_KEPT = 4096
+"""How requests wait for a worker (:class:`_Dispatcher`)."""
 WATCH_INTERVAL = 0.2
 """Seconds between two looks for dead workers."""
 RESTART_PAUSE = 0.5
@@ -87,8 +94,9 @@ MAX_RESTART_PAUSE = 10.0
 """A worker that fails to start is retried after a pause that doubles up to this."""
 CHUNK = 256 * 1024
 """Bytes of an answer per message from a worker, and per write to a client."""
-SPOOL_IN_MEMORY = 1024 * 1024
-"""An answer larger than this waits for its client in a temporary file, not in memory."""
+SPOOL_IN_MEMORY = 128 * 1024
+"""An answer larger than this waits for its client in a temporary file, not in memory
+(1,024 connections at most: 128 MB)."""
 
 Reply = tuple[Any, ...]
 
@@ -106,6 +114,24 @@ class _State:
     catalogue: Mapping[str, Any]
     allowed: frozenset[Any]
     max_rows: int
+    checked: OrderedDict[str, Any] = field(default_factory=OrderedDict)
+    """The last :data:`CHECKED_KEPT` query texts read and checked by the guard (rdflib's
+    parser takes 10-300 ms a query, the engine often 1 ms): a dashboard's repeated
+    queries are parsed once."""
+
+    def prepare(self, text: str) -> Any:
+        from aiplus_kg.namespaces import PREFIXES
+        from aiplus_kg.query.guard import prepare
+
+        found = self.checked.get(text)
+        if found is not None:
+            self.checked.move_to_end(text)
+            return found
+        prepared = prepare(text, self.allowed, display="query", prefixes=dict(PREFIXES))
+        self.checked[text] = prepared
+        if len(self.checked) > CHECKED_KEPT:
+            self.checked.popitem(last=False)
+        return prepared
 
 
 def _evaluate(
@@ -152,8 +178,7 @@ def _pick(results: Any, formats: Sequence[str]) -> str | None:
 
 def answer(state: _State, request: Reply) -> Reply:
     """The reply to one request (see the module docstring), inside a worker."""
-    from aiplus_kg.namespaces import PREFIXES
-    from aiplus_kg.query.guard import QueryRefusedError, check_graphs, prepare
+    from aiplus_kg.query.guard import QueryRefusedError, check_graphs
     from aiplus_kg.query.parameters import bind_parameters
     from aiplus_kg.query.results import serialize_results
 
@@ -161,7 +186,7 @@ def answer(state: _State, request: Reply) -> Reply:
     try:
         if kind == "sparql":
             text = request[1]
-            prepared = prepare(text, state.allowed, display="query", prefixes=dict(PREFIXES))
+            prepared = state.prepare(text)
             bindings: Mapping[str, Any] = {}
         elif kind == "saved":
             saved = state.catalogue.get(request[1])
@@ -271,6 +296,9 @@ def _load_state(root: str, max_rows: int, engine: str) -> _State:
     kg = KnowledgeGraph(project, engine=engine, cache=None)
     catalogue = {q.name: q for q in load_catalogue(project)}
     state = _State(kg, catalogue, dataset_graphs(kg.dataset), max_rows)
+    for saved in catalogue.values():  # a saved query's text sent to /sparql: parsed already
+        if not saved.parameters:
+            state.prepare(saved.text)
     kg.query_source()  # the engine's store, filled before the sandbox closes
     # import what answering needs before the sandbox closes the file system
     for formats in (["json"], ["xml"], ["csv"], ["tsv"]):
@@ -521,6 +549,51 @@ class _Worker:
         self.stderr.close()
 
 
+class _Dispatcher:
+    """Hands free workers to waiting requests (in the event loop): the request expected
+    to finish first goes first, its place being its arrival time plus :data:`AGING`
+    times what the same request took last (capped): short queries are not stuck behind
+    long ones, and a long one waits a bounded while more than it would in a queue."""
+
+    def __init__(self, cap: float) -> None:
+        self.free: list[_Worker] = []
+        self.waiting: list[tuple[float, int, asyncio.Future[_Worker]]] = []
+        self.order = itertools.count()
+        self.costs: OrderedDict[Any, float] = OrderedDict()
+        self.cap = cap
+
+    def place(self, key: Any, arrival: float) -> float:
+        return arrival + min(AGING * self.costs.get(key, 0.0), self.cap)
+
+    def cost(self, key: Any, seconds: float) -> None:
+        before = self.costs.pop(key, seconds)
+        self.costs[key] = 0.5 * before + 0.5 * seconds
+        if len(self.costs) > COSTS_KEPT:
+            self.costs.popitem(last=False)
+
+    def release(self, worker: _Worker) -> None:
+        while self.waiting:
+            _, _, waiter = heapq.heappop(self.waiting)
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self.free.append(worker)
+
+    async def acquire(self, place: float, timeout: float) -> _Worker:
+        if self.free and not self.waiting:
+            return self.free.pop()
+        waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self.waiting, (place, next(self.order), waiter))
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiter), timeout)
+        except BaseException:  # timed out or cancelled: a worker given meanwhile goes back
+            if waiter.done() and not waiter.cancelled():
+                self.release(waiter.result())
+            else:
+                waiter.cancel()
+            raise
+
+
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -557,7 +630,7 @@ class QueryPool:
         self._workers: set[_Worker] = set()
         self._waiting: list[_Worker] = []  # ready, not yet handed to the loop
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle: _Dispatcher | None = None
         self._executor = ThreadPoolExecutor(workers + 1, thread_name_prefix="aiplus-worker-io")
         self._lock = threading.Lock()
         self._closed = threading.Event()
@@ -596,9 +669,9 @@ class QueryPool:
         """Answer requests in ``loop`` from now on (call it in the loop)."""
         with self._lock:
             self._loop = loop
-            self._idle = asyncio.Queue()
+            self._idle = _Dispatcher(cap=self.deadline / 4)
             for worker in self._waiting:
-                self._idle.put_nowait(worker)
+                self._idle.release(worker)
             self._waiting.clear()
 
     def _put_idle(self, worker: _Worker) -> None:
@@ -608,7 +681,7 @@ class QueryPool:
                 return
             loop, idle = self._loop, self._idle
         with contextlib.suppress(RuntimeError):  # the loop is closed: the pool is too
-            loop.call_soon_threadsafe(idle.put_nowait, worker)
+            loop.call_soon_threadsafe(idle.release, worker)
 
     def _watch(self) -> None:
         """Replace the workers that die, and start the replacements. Workers are
@@ -683,10 +756,11 @@ class QueryPool:
         self.log(f"aiplus: query worker {worker.pid} {why}; starting a new one")
         self._wake.set()
 
-    async def _acquire(self) -> _Worker:
+    async def _acquire(self, place: float, deadline_at: float) -> _Worker:
         assert self._idle is not None, "attach() the pool to the loop first"
         while True:
-            worker = await self._idle.get()
+            remaining = max(deadline_at - time.monotonic(), 0.001)
+            worker = await self._idle.acquire(place, remaining)
             if worker.retired:
                 continue
             if worker.process.poll() is not None:
@@ -698,14 +772,21 @@ class QueryPool:
         """Send ``request`` to a free worker and give its answer, or an error when no
         worker is free within the deadline (counted from ``started``, a
         :func:`time.monotonic` time) or the answer does not come within it."""
-        deadline_at = (time.monotonic() if started is None else started) + self.deadline
+        arrival = time.monotonic() if started is None else started
+        deadline_at = arrival + self.deadline
+        assert self._idle is not None, "attach() the pool to the loop first"
+        key = tuple(  # what is asked, whatever the format
+            tuple(sorted(part.items())) if isinstance(part, dict) else part
+            for part in request[:-1]
+        )
+        place = self._idle.place(key, arrival)
         loop = asyncio.get_running_loop()
         while True:
-            remaining = deadline_at - time.monotonic()
             try:
-                worker = await asyncio.wait_for(self._acquire(), max(remaining, 0.001))
+                worker = await self._acquire(place, deadline_at)
             except TimeoutError:
                 return _error(503, f"the server is busy: no worker was free within {self._s}")
+            began = time.monotonic()
             # closed by the caller, once the answer is sent (Answer.chunks)
             spool = tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY)  # noqa: SIM115
             try:
@@ -728,6 +809,7 @@ class QueryPool:
                 spool.close()
                 self._retire(worker, "was interrupted")
                 raise
+            self._idle.cost(key, time.monotonic() - began)
             if reply[0] == "ok":
                 spool.seek(0)
                 self._idle_again(worker)
@@ -741,7 +823,7 @@ class QueryPool:
 
     def _idle_again(self, worker: _Worker) -> None:
         assert self._idle is not None
-        self._idle.put_nowait(worker)
+        self._idle.release(worker)
 
     @property
     def _s(self) -> str:

@@ -65,6 +65,7 @@ from aiplus_kg.serve.pool import (
     DEFAULT_MAX_ROWS,
     DEFAULT_MEMORY_MB,
     DEFAULT_WORKERS,
+    SPOOL_IN_MEMORY,
     Answer,
     QueryPool,
 )
@@ -398,6 +399,10 @@ class SparqlApp:
                 message = f"{message}; offered: {_offered()}"
             return _error(answer.status, message)
         headers = {"Content-Length": str(answer.size), "Vary": "Accept"}
+        media = MEDIA_TYPES[answer.format]
+        if answer.size <= SPOOL_IN_MEMORY:  # already in memory: one write
+            body = b"".join(answer.chunks())
+            return Response(body, headers={"Vary": "Accept"}, media_type=media)
         return StreamingResponse(
             iterate_in_thread(answer), headers=headers, media_type=MEDIA_TYPES[answer.format]
         )
@@ -495,8 +500,8 @@ class SparqlServer:
             timeout_graceful_shutdown=2,
             server_header=False,
             headers=[("server", f"aiplus/{VERSION}")],
-            http="h11",
-            loop="asyncio",
+            http="auto",  # httptools where installed, else h11
+            loop="auto",  # uvloop where installed
             ws="none",
         )
         self.server = _Uvicorn(config)
@@ -510,7 +515,7 @@ class SparqlServer:
     def serve_forever(self, _poll_interval: float = 0.5) -> None:
         """Serve until stopped (see the class docstring)."""
         try:
-            asyncio.run(self.server.serve(sockets=[self.socket]))
+            self.server.run(sockets=[self.socket])
         finally:
             self._done.set()
 
