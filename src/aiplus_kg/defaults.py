@@ -16,6 +16,8 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_DEPTH",
     "DEFAULT_HOST",
+    "DEFAULT_LOCAL_DEADLINE",
+    "DEFAULT_LOCAL_MAX_ROWS",
     "DEFAULT_MAX_ANSWER_SIZE",
     "DEFAULT_MAX_HOPS",
     "DEFAULT_MAX_NODES",
@@ -52,7 +54,13 @@ DEFAULT_DEADLINE = 10.0
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_WORKERS = 2
 DEFAULT_MEMORY_MB = 2048
-"""The limits of the endpoint's worker processes (:mod:`aiplus_kg.serve.pool`)."""
+"""The limits of the endpoint's worker processes (:mod:`aiplus_kg.serve.pool`); the
+memory is what a query may take beyond the loaded graph, in MB."""
+
+DEFAULT_LOCAL_DEADLINE = 60.0
+DEFAULT_LOCAL_MAX_ROWS = 1_000_000
+"""The limits of ``aiplus sparql`` (:mod:`aiplus_kg.query.limits`), with
+:data:`DEFAULT_MEMORY_MB`."""
 
 DEFAULT_MAX_HOPS = 6
 """The longest relationship chain looked for (:mod:`aiplus_kg.views.paths`)."""

@@ -18,6 +18,7 @@ from aiplus_kg.cli.options import (
     param_option,
     write_bytes,
 )
+from aiplus_kg.defaults import DEFAULT_LOCAL_DEADLINE, DEFAULT_LOCAL_MAX_ROWS, DEFAULT_MEMORY_MB
 from aiplus_kg.project import display_path
 from aiplus_kg.query.results import FORMATS
 
@@ -115,17 +116,51 @@ def query(
 @results_format_option
 @limit_option
 @iris_option
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_LOCAL_DEADLINE,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the query past this many seconds (0: no deadline).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=0),
+    default=DEFAULT_LOCAL_MAX_ROWS,
+    show_default=True,
+    help="Refuse an answer with more rows (0: no cap).",
+)
+@click.option(
+    "--memory",
+    "memory_mb",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MEMORY_MB,
+    show_default=True,
+    metavar="MB",
+    help="Memory the query may take beyond the loaded graph (0: no cap).",
+)
 @click.pass_context
 def sparql(
-    ctx: click.Context, file: Path, output_format: str, limit: int | None, iris: bool
+    ctx: click.Context,
+    file: Path,
+    output_format: str,
+    limit: int | None,
+    iris: bool,
+    deadline: float,
+    max_rows: int,
+    memory_mb: int,
 ) -> None:
     """Run a read-only SPARQL query from FILE (- for standard input).
 
     SELECT and ASK only; the project prefixes (aip:, id:, src:, ...) are declared.
     Updates, LOAD, SERVICE, and FROM or FROM NAMED of anything but the dataset's own
-    graphs are refused: a query never reaches the network or the file system.
+    graphs are refused: a query never reaches the network or the file system. The
+    query runs under the guard aiplus serve uses: a deadline, a row cap and a memory
+    cap (exit 2 past one of them).
     """
     from aiplus_kg.load.turtle import read_text
+    from aiplus_kg.query.limits import QueryLimits, run_limited
     from aiplus_kg.query.results import serialize_results
 
     kg = knowledge_graph(ctx)
@@ -134,5 +169,7 @@ def sparql(
     else:
         shown = display_path(file, kg.project.root)
         text = read_text(file, display=shown)
-    results = kg.sparql(text, display=shown).limited(limit)
-    write_bytes(serialize_results(results, output_format, kg.labels, iris=iris))
+    limits = QueryLimits(deadline or None, max_rows or None, memory_mb or None)
+    kg.query_source()  # loaded once, here: the query's own process shares it
+    results = run_limited(lambda: kg.sparql(text, display=shown), limits, shown)
+    write_bytes(serialize_results(results.limited(limit), output_format, kg.labels, iris=iris))

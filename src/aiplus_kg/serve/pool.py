@@ -66,6 +66,7 @@ from aiplus_kg.defaults import (
 )
 from aiplus_kg.errors import AiplusError, InputError
 from aiplus_kg.knowledge_graph import KnowledgeGraph
+from aiplus_kg.query.limits import limit_memory
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -74,7 +75,6 @@ __all__ = [
     "DEFAULT_WORKERS",
     "Answer",
     "QueryPool",
-    "address_space",
     "answer",
     "die_with_parent",
     "exit_reason",
@@ -221,32 +221,6 @@ def answer(state: _State, request: Reply) -> Reply:
         return ("error", 500, f"the query failed: {type(exc).__name__}: {detail}")
 
 
-def address_space() -> int | None:
-    """This process's virtual memory size in bytes (Linux), else ``None``."""
-    try:
-        pages = int(Path("/proc/self/statm").read_bytes().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-    return pages * os.sysconf("SC_PAGE_SIZE")
-
-
-def _limit_memory(headroom_mb: int | None) -> None:
-    """Cap this process's address space at what it uses now (the loaded project) plus
-    ``headroom_mb``: the limit scales with the data, and a query may take the headroom."""
-    if not headroom_mb:
-        return
-    try:
-        import resource
-    except ImportError:  # not on this system
-        return
-    used = address_space()
-    if used is None:
-        return
-    limit = used + headroom_mb * 1024 * 1024
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
 def die_with_parent() -> None:
     """Have the kernel kill this process when its parent dies (Linux), so that a
     server killed with SIGKILL leaves no worker behind; elsewhere, a thread watches."""
@@ -332,7 +306,7 @@ def worker_main(
     except Exception as exc:
         replies.send(("failed", f"internal error: {type(exc).__name__}: {exc}"))
         return
-    _limit_memory(memory_mb)
+    limit_memory(memory_mb)
     seal()
     replies.send(("ready", sorted(str(g) for g in state.allowed)))
     while True:
@@ -776,8 +750,7 @@ class QueryPool:
         deadline_at = arrival + self.deadline
         assert self._idle is not None, "attach() the pool to the loop first"
         key = tuple(  # what is asked, whatever the format
-            tuple(sorted(part.items())) if isinstance(part, dict) else part
-            for part in request[:-1]
+            tuple(sorted(part.items())) if isinstance(part, dict) else part for part in request[:-1]
         )
         place = self._idle.place(key, arrival)
         loop = asyncio.get_running_loop()
