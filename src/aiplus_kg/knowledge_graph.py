@@ -221,8 +221,10 @@ class KnowledgeGraph:
             if record and data and record.get("sha256") == hashlib.sha256(data).hexdigest():
                 try:
                     return Store.from_dump(data)
-                except (SyntaxError, ValueError, OSError):
-                    pass  # a damaged entry is a miss
+                except (SyntaxError, ValueError, OSError, MemoryError):
+                    # a damaged entry is a miss, and so is one holding a literal longer
+                    # than Oxigraph's parser reads (16 MiB: MemoryError)
+                    pass
         loaded = self.loaded
         with _bulk():
             store = Store(loaded.graph_triples())

@@ -60,6 +60,16 @@ SELECT DISTINCT ?o WHERE {{
 _CHUNK = 100_000
 """Triples turned into text and loaded at a time."""
 
+_TOKEN_BYTES = (1 << 24) - 64
+"""The longest literal (in bytes, quotes and tag included) Oxigraph's parsers read: they
+hold a token in a buffer of at most 16 MiB. A longer one goes to the store as an
+object."""
+
+
+def _readable(spelled: str) -> bool:
+    """Whether Oxigraph's parsers read the literal ``spelled`` (its buffer holds it)."""
+    return len(spelled) <= _TOKEN_BYTES // 4 or len(spelled.encode()) <= _TOKEN_BYTES
+
 
 def _chunks(triples: Iterable[Triple], size: int) -> Iterator[list[Triple]]:
     chunk: list[Triple] = []
@@ -76,7 +86,8 @@ class NTriplesWriter:
     """rdflib terms as N-Triples text, each term spelled once: Oxigraph's parser (in
     pyoxigraph and in pyshacl-turbo) reads text many times faster than Python makes
     term objects. A term N-Triples cannot carry as it is (an IRI with a space, a lone
-    surrogate, a language tag not in lower case) has no spelling (``None``); so has a
+    surrogate, a language tag not in lower case, a literal longer than Oxigraph's
+    parsers read) has no spelling (``None``); so has a
     blank node unless ``blank_nodes`` is true, when it is written ``_:aiplusb<n>`` and
     :attr:`blank_nodes` maps the label back to it. ``on_literal`` sees each typed literal
     spelled."""
@@ -102,7 +113,9 @@ class NTriplesWriter:
                 made = f"_:{made}"
         elif isinstance(term, Literal) and _encodable(str(term)):
             escaped = str(term).translate(_ESCAPES)
-            if term.language:
+            if not _readable(escaped):
+                pass  # too long for Oxigraph's parsers: no spelling, stored as an object
+            elif term.language:
                 if _LANGUAGE.fullmatch(term.language):
                     made = f'"{escaped}"@{term.language}'
             elif term.datatype is None:

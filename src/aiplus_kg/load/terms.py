@@ -3,6 +3,8 @@ and the nodes reached along links."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Protocol, TypeAlias
 
@@ -23,14 +25,19 @@ from aiplus_kg.namespaces import (
 __all__ = [
     "DEFAULT_GRAPH_ID",
     "LABEL_PROPERTIES",
+    "NOT_IN_IRI",
     "Triple",
     "TripleSource",
     "display",
     "graph_name",
     "graph_sort_key",
+    "iri_problem",
     "label",
     "named_graphs",
     "reachable",
+    "shown_term",
+    "shown_text",
+    "term_problem",
     "term_text",
     "union_graph",
 ]
@@ -151,3 +158,121 @@ def reachable(starts: Iterable[Node], links: Mapping[Node, set[Node]]) -> set[No
                 found.add(nxt)
                 stack.append(nxt)
     return found
+
+
+# --- terms RDF cannot hold -----------------------------------------------------------------
+#
+# rdflib makes a term of almost anything (an IRI with a space, a literal holding half of a
+# UTF-16 surrogate pair); pyoxigraph, which stores, queries and validates for the fast
+# engine, refuses such terms, and so do the standards. The loader refuses them in every
+# file it reads (see aiplus_kg.load.turtle), and the resolver in what a user types, so
+# that every command gives one verdict: exit code 2, naming the term.
+
+NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\ud800-\udfff]')
+"""A character an IRI may never hold: what Turtle's IRIREF excludes, and a lone
+surrogate (from a ``\\uD800`` escape: not Unicode text)."""
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_IRI_DELIMITERS = frozenset('<>"{}|^`\\')
+_SHOWN_LENGTH = 120
+"""Characters of a term shown in a message, at most."""
+
+
+def _character(char: str) -> str:
+    """``char`` named for a message: ``a space (U+0020)``, ``'>' (U+003E)``..."""
+    code = f"U+{ord(char):04X}"
+    if char == " ":
+        return f"a space ({code})"
+    if _SURROGATE.fullmatch(char):
+        return f"a lone surrogate ({code})"
+    if unicodedata.category(char) == "Cc":
+        return f"a control character ({code})"
+    return f"{char!r} ({code})"
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+
+
+def shown_text(text: str, limit: int = _SHOWN_LENGTH, also: frozenset[str] = frozenset()) -> str:
+    """``text`` for a one-line message: at most ``limit`` characters, and each character
+    that does not print as itself on one line (a control character, a lone surrogate,
+    white space but the plain space, an invisible one), and each of ``also``, written
+    ``\\uXXXX``."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "\u2026"
+    if text.isprintable() and not also.intersection(text):
+        return text  # no space but U+0020 either: the others do not print
+    return "".join(
+        _escape(c) if c in also or not (c == " " or c.isprintable()) else c for c in text
+    )
+
+
+def iri_problem(iri: str) -> str | None:
+    """Why ``iri`` is not an IRI RDF can hold, or ``None`` when it is one.
+
+    The judge is pyoxigraph's IRI parser (RFC 3987), the one the fast engine reads every
+    term with: a character IRIs may not hold (a space, a control character, ``<>"{}|^`\\``),
+    a lone surrogate, no scheme, a bad ``%`` escape, a malformed host...
+    """
+    found = NOT_IN_IRI.search(iri)
+    if found is not None:
+        return f"{_character(found.group())} is not allowed in an IRI"
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        return _sentence(exc)
+    return None
+
+
+def _sentence(exc: Exception) -> str:
+    """pyoxigraph's message, on one line, to follow a colon."""
+    why = " ".join(str(exc).split()) or type(exc).__name__
+    return why[0].lower() + why[1:]
+
+
+def _literal_problem(literal: Literal) -> str | None:
+    found = _SURROGATE.search(literal)
+    if found is not None:
+        return f"it holds {_character(found.group())}, which is not Unicode text"
+    if literal.language:
+        import pyoxigraph as ox
+
+        try:
+            ox.Literal("", language=literal.language)
+        except ValueError as exc:
+            return f"bad language tag {literal.language!r}: {_sentence(exc)}"
+    if literal.datatype is not None:
+        why = iri_problem(literal.datatype)
+        if why is not None:
+            return f"its datatype {shown_term(literal.datatype)} is not an IRI: {why}"
+    return None
+
+
+def term_problem(term: Node) -> str | None:
+    """Why RDF (and pyoxigraph) cannot hold ``term`` as it is, or ``None``: an IRI that
+    is not one (see :func:`iri_problem`), a literal holding a lone surrogate, with a
+    malformed language tag or a datatype that is not an IRI. Blank nodes are fine."""
+    if isinstance(term, URIRef):
+        return iri_problem(term)
+    if isinstance(term, Literal):
+        return _literal_problem(term)
+    return None
+
+
+def shown_term(term: Node) -> str:
+    """``term`` for a one-line message: ``<iri>`` or a quoted literal, each shortened, the
+    characters that have no place in them escaped (``\\u003E``)."""
+    if isinstance(term, URIRef):
+        return f"<{shown_text(str(term), also=_IRI_DELIMITERS)}>"
+    if isinstance(term, Literal):
+        text = f'"{shown_text(str(term), 60)}"'
+        if term.language:
+            return f"{text}@{shown_text(term.language, 40)}"
+        if term.datatype is not None:
+            return f"{text}^^{shown_term(term.datatype)}"
+        return text
+    return shown_text(term.n3())

@@ -3,7 +3,19 @@
 pyoxigraph (Rust) parses a file where it hands back exactly what rdflib's own parser
 would; rdflib parses the rest and words the syntax errors. Every problem is an
 :class:`~aiplus_kg.errors.InputError` located at ``file:line``: a file that cannot be
-read or is not UTF-8, a syntax error, an ill-typed literal.
+read or is not UTF-8, a syntax error, an ill-typed literal, a term RDF cannot hold.
+
+Terms: pyoxigraph refuses a file holding an IRI that is not one (a space, a control
+character, a ``>`` written ``\\u003E``...), a literal with a lone surrogate or a
+malformed language tag; rdflib would read it, and the commands that store, query or
+validate with pyoxigraph would then fail while the others went on. So whatever rdflib
+reads is checked term by term (:func:`~aiplus_kg.load.terms.term_problem`), and the
+first bad term, located by one pass over the text, is an error: every command that
+reads the file gives the same verdict. Files pyoxigraph reads cost nothing more.
+
+Size: pyoxigraph's parser holds a token in at most 16 MiB; a longer literal goes to
+rdflib, which reads it (the store takes it as an object, see
+:class:`~aiplus_kg.load.store.NTriplesWriter`). No cap is set on literals.
 """
 
 from __future__ import annotations
@@ -18,7 +30,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from aiplus_kg.errors import InputError, located
-from aiplus_kg.load.terms import Triple
+from aiplus_kg.load.terms import NOT_IN_IRI, Triple, shown_term, shown_text, term_problem
 from aiplus_kg.project import display_path
 
 __all__ = ["parse_turtle", "parse_turtle_data", "quiet_rdflib_terms", "read_text", "read_turtle"]
@@ -92,10 +104,111 @@ def _rdflib_graph(text: str, display: str, base: str | None) -> Graph:
             graph.parse(data=text, format="turtle", publicID=base)
     except BadSyntax as exc:
         why = getattr(exc, "_why", None) or str(exc).splitlines()[0]
-        raise InputError(located(display, f"syntax error: {why}", exc.lines + 1)) from None
+        line = exc.lines + 1
+        parsed, at = getattr(exc, "_str", None), getattr(exc, "_i", None)
+        if isinstance(parsed, bytes):  # rdflib keeps the text it parsed encoded
+            parsed = parsed.decode("utf-8", errors="replace")
+        if isinstance(parsed, str) and isinstance(at, int) and 0 <= at <= len(parsed):
+            # rdflib's own count of lines runs ahead after some constructs: the offset
+            # of the error in the text it parsed is right
+            line = parsed.count("\n", 0, at) + 1
+            why += _near(parsed, at)
+        raise InputError(located(display, f"syntax error: {why}", line)) from None
     except Exception as exc:  # rdflib raises assorted types for malformed input
         raise InputError(located(display, f"cannot parse: {exc}")) from None
+    _check_terms(graph, text, display, base)
     return graph
+
+
+_IRI_WITH_GT = re.compile(r"<[^\s<>]*>[^\s<]*>")
+_NEAR = 60
+"""Characters looked at on either side of a syntax error, at most."""
+
+
+def _near(parsed: str, at: int) -> str:
+    """Where a syntax error is: ``, at WORD`` (the text around offset ``at`` of
+    ``parsed``, up to white space), with a hint when WORD looks like an IRI holding
+    ``>``; ``""`` when there is no such word."""
+    start = at
+    while start > max(at - _NEAR, 0) and not parsed[start - 1].isspace():
+        start -= 1
+    end = at
+    while end < min(at + _NEAR, len(parsed)) and not parsed[end].isspace():
+        end += 1
+    word = parsed[start:end]
+    if not word:
+        return ""
+    hint = ""
+    if _IRI_WITH_GT.fullmatch(word):
+        hint = " (an IRI cannot hold '>'; write it %3E)"
+    return f", at {shown_text(word, 2 * _NEAR)}{hint}"
+
+
+_IRIREF = re.compile(r"<([^<>\n]*)>")
+"""Whatever is written between angle brackets on one line: the IRIs of a Turtle file
+(and some text of its strings and comments)."""
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescaped(spelled: str) -> str:
+    """An IRI as written between angle brackets, its ``\\u`` escapes decoded."""
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group()
+
+    return _UCHAR.sub(char, spelled) if "\\" in spelled else spelled
+
+
+def _check_terms(triples: Iterable[Triple], text: str, display: str, base: str | None) -> None:
+    """Raise an :class:`InputError` for the first term of ``text`` (read into
+    ``triples``) that RDF cannot hold (see :func:`~aiplus_kg.load.terms.term_problem`),
+    naming it, at the line where the text spells it."""
+    seen: set[Node] = set()
+    bad: dict[Node, str] = {}
+    for triple in triples:
+        for term in triple:
+            if term not in seen and not isinstance(term, BNode):
+                seen.add(term)
+                why = term_problem(term)
+                if why is not None:
+                    bad[term] = why
+    if not bad:
+        return
+    term, line = _first_bad(bad, text, base)
+    kind = "IRI" if isinstance(term, URIRef) else "literal"
+    raise InputError(located(display, f"bad {kind} {shown_term(term)}: {bad[term]}", line))
+
+
+def _first_bad(bad: dict[Node, str], text: str, base: str | None) -> tuple[Node, int | None]:
+    """The bad term written first in ``text``, and its line: one pass over what the text
+    writes between angle brackets finds a bad IRI spelled in full, or the ``PREFIX`` or
+    relative IRI it was made of; failing that, the line where pyoxigraph stops, and
+    the first bad term read."""
+    iris = {str(t): t for t in bad if isinstance(t, URIRef)}
+    if iris:
+        for match in _IRIREF.finditer(text):
+            spelled = _unescaped(match.group(1))
+            found = iris.get(spelled)
+            if found is None and NOT_IN_IRI.search(spelled):
+                found = next((t for i, t in iris.items() if spelled in i), None)
+            if found is not None:
+                return found, text.count("\n", 0, match.start()) + 1
+    return next(iter(bad)), _oxigraph_error_line(text, base)
+
+
+def _oxigraph_error_line(text: str, base: str | None) -> int | None:
+    """The line where pyoxigraph's parser finds the first problem of ``text``."""
+    import pyoxigraph as ox
+
+    try:
+        for _ in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base):
+            pass
+    except SyntaxError as exc:
+        return exc.lineno
+    except (ValueError, OSError, MemoryError):
+        return None
+    return None
 
 
 def _checked(triples: Iterable[Triple], text: str, display: str) -> Iterable[Triple]:
@@ -164,7 +277,8 @@ def _oxigraph_triples(
         with quiet_rdflib_terms():
             triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in parser]
         prefixes = list(parser.prefixes.items())
-    except (SyntaxError, ValueError, OSError):
+    except (SyntaxError, ValueError, OSError, MemoryError):
+        # MemoryError: a token (a literal) longer than the parser's 16 MiB buffer
         return None
     return triples, prefixes
 
