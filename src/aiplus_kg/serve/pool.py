@@ -697,6 +697,8 @@ class QueryPool:
         try:
             fresh.wait_ready(START_TIMEOUT)
         except AiplusError as exc:
+            if self._closed.is_set():  # stopped by close(): nothing to report
+                return
             with self._lock:
                 if not fresh.retired:  # else the watcher saw it die and counted it
                     fresh.retired = True
