@@ -41,6 +41,7 @@ EXPECTED = {
     "(U+D800), which is not Unicode text",
     "literal-language": "bad literal \"bad tag\"@en-a: bad language tag 'en-a': if an "
     "extension subtag is present, it must not be empty",
+    "literal-ill-typed": 'ill-typed literal "maybe"^^<http://www.w3.org/2001/XMLSchema#boolean>',
 }
 """What each fixture's error says after ``file:line: ``."""
 

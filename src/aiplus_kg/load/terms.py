@@ -35,10 +35,12 @@ __all__ = [
     "label",
     "named_graphs",
     "reachable",
+    "shown_iri",
     "shown_term",
     "shown_text",
     "term_problem",
     "term_text",
+    "text_problem",
     "union_graph",
 ]
 
@@ -252,6 +254,19 @@ def _literal_problem(literal: Literal) -> str | None:
     return None
 
 
+def text_problem(text: str) -> str | None:
+    """Why ``text`` (typed by a user) is not Unicode text, or ``None``: it holds a lone
+    surrogate, which is how Python passes on a byte of the command line that is not
+    UTF-8 (U+DC80 to U+DCFF stand for the bytes 0x80 to 0xFF)."""
+    found = _SURROGATE.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"it holds the byte 0x{code - 0xDC00:02X}, which is not UTF-8"
+    return f"it holds {_character(found.group())}, which is not Unicode text"
+
+
 def term_problem(term: Node) -> str | None:
     """Why RDF (and pyoxigraph) cannot hold ``term`` as it is, or ``None``: an IRI that
     is not one (see :func:`iri_problem`), a literal holding a lone surrogate, with a
@@ -263,11 +278,16 @@ def term_problem(term: Node) -> str | None:
     return None
 
 
+def shown_iri(iri: str) -> str:
+    """``<iri>`` for a one-line message (see :func:`shown_term`)."""
+    return f"<{shown_text(iri, also=_IRI_DELIMITERS)}>"
+
+
 def shown_term(term: Node) -> str:
     """``term`` for a one-line message: ``<iri>`` or a quoted literal, each shortened, the
     characters that have no place in them escaped (``\\u003E``)."""
     if isinstance(term, URIRef):
-        return f"<{shown_text(str(term), also=_IRI_DELIMITERS)}>"
+        return shown_iri(term)
     if isinstance(term, Literal):
         text = f'"{shown_text(str(term), 60)}"'
         if term.language:

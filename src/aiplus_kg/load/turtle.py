@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +31,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from aiplus_kg.errors import InputError, located
-from aiplus_kg.load.terms import NOT_IN_IRI, Triple, shown_term, shown_text, term_problem
+from aiplus_kg.load.terms import (
+    NOT_IN_IRI,
+    Triple,
+    shown_iri,
+    shown_term,
+    shown_text,
+    term_problem,
+)
 from aiplus_kg.project import display_path
 
 __all__ = ["parse_turtle", "parse_turtle_data", "quiet_rdflib_terms", "read_text", "read_turtle"]
@@ -38,19 +46,30 @@ __all__ = ["parse_turtle", "parse_turtle_data", "quiet_rdflib_terms", "read_text
 
 @contextmanager
 def quiet_rdflib_terms() -> Iterator[None]:
-    """Silence rdflib's log records about ill-typed literals; they are reported as errors."""
+    """Silence rdflib's log records and warnings about ill-typed literals (``"maybe"``
+    as an ``xsd:boolean``...); they are reported as errors, on one line."""
     logger = logging.getLogger("rdflib.term")
     previous = logger.disabled
     logger.disabled = True
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"rdflib\.")
+            yield
     finally:
         logger.disabled = previous
 
 
-def _line_of(text: str, needle: str) -> int | None:
-    index = text.find(needle)
-    return None if index < 0 else text.count("\n", 0, index) + 1
+def _line_of(text: str, *needles: str) -> int | None:
+    """The line where ``text`` first writes one of ``needles`` (tried in turn) outside
+    a comment line, or ``None``."""
+    for needle in needles:
+        index = text.find(needle)
+        while index >= 0:
+            start = text.rfind("\n", 0, index) + 1
+            if not text[start:index].lstrip().startswith("#"):
+                return text.count("\n", 0, index) + 1
+            index = text.find(needle, index + 1)
+    return None
 
 
 def read_text(path: Path, *, display: str | None = None) -> str:
@@ -79,9 +98,9 @@ def parse_turtle_data(text: str, *, display: str = "<data>", base: str | None = 
     fast = _oxigraph_triples(text, base)
     if fast is None:
         graph = _rdflib_graph(text, display, base)
-        _checked(graph, text, display)
+        _checked(graph, text, display, base)
         return graph
-    _checked(fast[0], text, display)
+    _checked(fast[0], text, display, base)
     return _graph_of(*fast)
 
 
@@ -211,14 +230,36 @@ def _oxigraph_error_line(text: str, base: str | None) -> int | None:
     return None
 
 
-def _checked(triples: Iterable[Triple], text: str, display: str) -> Iterable[Triple]:
+def _checked(
+    triples: Iterable[Triple], text: str, display: str, base: str | None
+) -> Iterable[Triple]:
     """``triples``, unless one holds an ill-typed literal (an :class:`InputError`)."""
     for _, _, term in triples:
         if isinstance(term, Literal) and term.ill_typed:
-            datatype = term.datatype or ""
-            line = _line_of(text, f'"{term}"')
-            raise InputError(located(display, f'ill-typed literal "{term}"^^<{datatype}>', line))
+            written = _written(term, text, base)
+            line = _line_of(text, f'"{written}"^^', f'"{written}"', written)
+            shown = f'"{shown_text(written, 60)}"^^{shown_iri(term.datatype or "")}'
+            raise InputError(located(display, f"ill-typed literal {shown}", line))
     return triples
+
+
+def _written(literal: Literal, text: str, base: str | None) -> str:
+    """The lexical form of the ill-typed ``literal`` as ``text`` writes it: rdflib
+    rewrites some (it reads ``"maybe"^^xsd:boolean`` as ``"false"``)."""
+    import pyoxigraph as ox
+
+    datatype = str(literal.datatype)
+    try:
+        with quiet_rdflib_terms():
+            for quad in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base):
+                value = quad.object
+                if isinstance(value, ox.Literal) and value.datatype.value == datatype:
+                    made = Literal(value.value, datatype=literal.datatype)
+                    if made.ill_typed and made == literal:
+                        return value.value
+    except (SyntaxError, ValueError, OSError, MemoryError):
+        pass  # a file only rdflib reads: its own spelling
+    return str(literal)
 
 
 # Spellings pyoxigraph's parser would not hand back exactly as rdflib reads them: a
@@ -305,8 +346,8 @@ def read_turtle(
     fast = _oxigraph_triples(text, base, memo)
     if fast is None:
         graph = _rdflib_graph(text, shown, base)
-        return _checked(graph, text, shown), list(graph.namespaces())
-    return _checked(fast[0], text, shown), fast[1]
+        return _checked(graph, text, shown, base), list(graph.namespaces())
+    return _checked(fast[0], text, shown, base), fast[1]
 
 
 def parse_turtle(
