@@ -232,3 +232,32 @@ def test_a_literal_too_long_for_the_parser_has_no_spelling(monkeypatch: pytest.M
 )
 def test_term_problem(term: URIRef | Literal, problem: str | None) -> None:
     assert term_problem(term) == problem
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "<https://w3id.org/aiplus/id/a>b>",
+            "bad IRI <https://w3id.org/aiplus/id/a\\u003Eb>: '>' (U+003E) is not allowed in an IRI",
+        ),
+        ("https://x/a b", "bad IRI <https://x/a b>: a space (U+0020) is not allowed in an IRI"),
+        ("<huawei>", "bad IRI <huawei>: no scheme found in an absolute IRI"),
+        (
+            "hua\udcffwei",
+            "bad entity name 'hua\\uDCFFwei': it holds the byte 0xFF, which is not UTF-8",
+        ),
+        # not a prefixed name (its IRI would hold a space): a label, which matches nothing
+        ("id:hua wei", "unknown entity: 'id:hua wei' (no IRI, prefixed name or label matches)"),
+    ],
+)
+def test_what_a_user_types_as_an_iri_must_be_one(typed: str, message: str) -> None:
+    from aiplus_kg.load.dataset import load
+    from aiplus_kg.load.resolve import resolve
+    from tests.support import MINI
+
+    loaded = load(MINI)
+    for source in (loaded.dataset, Store.of_dataset(loaded.dataset)):
+        with pytest.raises(InputError) as info:
+            resolve(source, typed)
+        assert info.value.message.startswith(message)

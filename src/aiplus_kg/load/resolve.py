@@ -9,7 +9,17 @@ from collections.abc import Callable
 from rdflib import Literal, URIRef
 
 from aiplus_kg.errors import InputError
-from aiplus_kg.load.terms import LABEL_PROPERTIES, TripleSource, label, term_text
+from aiplus_kg.load.terms import (
+    LABEL_PROPERTIES,
+    NOT_IN_IRI,
+    TripleSource,
+    iri_problem,
+    label,
+    shown_iri,
+    shown_text,
+    term_text,
+    text_problem,
+)
 from aiplus_kg.namespaces import expand_curie
 
 __all__ = ["close_labels", "find_by_label", "is_known", "normalize_label", "resolve"]
@@ -76,11 +86,28 @@ def _closest(
 
 
 def _as_iri(term: str) -> URIRef | None:
+    """``term`` as an IRI when it is written as one (``<...>``, or with a scheme), else
+    ``None``; an IRI that is not one (see :func:`~aiplus_kg.load.terms.iri_problem`) is
+    an :class:`InputError` naming it."""
     if term.startswith("<") and term.endswith(">") and len(term) > 2:
-        return URIRef(term[1:-1].strip())
-    if term.startswith(IRI_SCHEMES):
-        return URIRef(term)
-    return None
+        text = term[1:-1].strip()
+    elif term.startswith(IRI_SCHEMES):
+        text = term
+    else:
+        return None
+    why = iri_problem(text)
+    if why is not None:
+        raise InputError(f"bad IRI {shown_iri(text)}: {why}")
+    return URIRef(text)
+
+
+def _as_curie(text: str) -> URIRef | None:
+    """``text`` expanded as a prefixed name with a project prefix into an IRI, else
+    ``None`` (a prefixed name whose IRI is not one is none: the text is a label)."""
+    if NOT_IN_IRI.search(text):
+        return None
+    expanded = expand_curie(text)
+    return None if expanded is None or iri_problem(expanded) else expanded
 
 
 def resolve(graph: TripleSource, term: str, *, must_exist: bool = True) -> URIRef:
@@ -91,11 +118,15 @@ def resolve(graph: TripleSource, term: str, *, must_exist: bool = True) -> URIRe
     match on ``rdfs:label``, ``skos:prefLabel`` or ``skos:altLabel``, any language).
     With ``must_exist`` an IRI or prefixed name must occur in ``graph``. Raises
     :class:`InputError` naming the term when nothing matches, or listing the
-    candidates when a label matches several entities.
+    candidates when a label matches several entities, and for an IRI that is not one
+    (a space, a ``>``...) or text that is not Unicode (a byte that is not UTF-8).
     """
     text = term.strip()
     if not text:
         raise InputError("empty entity name")
+    why = text_problem(text)
+    if why is not None:
+        raise InputError(f"bad entity name '{shown_text(text)}': {why}")
 
     iri = _as_iri(text)
     if iri is not None:
@@ -103,7 +134,7 @@ def resolve(graph: TripleSource, term: str, *, must_exist: bool = True) -> URIRe
             raise InputError(f"unknown entity: {text}")
         return iri
 
-    expanded = expand_curie(text)
+    expanded = _as_curie(text)
     if expanded is not None and (not must_exist or is_known(graph, expanded)):
         return expanded
 

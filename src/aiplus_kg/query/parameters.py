@@ -24,6 +24,7 @@ from rdflib.term import Node
 from aiplus_kg.errors import InputError, located
 from aiplus_kg.load.resolve import resolve
 from aiplus_kg.load.store import dataset_graphs
+from aiplus_kg.load.terms import NOT_IN_IRI, shown_text, text_problem
 from aiplus_kg.load.turtle import quiet_rdflib_terms
 from aiplus_kg.namespaces import SRC, XSD
 
@@ -160,13 +161,20 @@ def find_parameters(
 
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     """``["chip=Ascend 910B", ...]`` -> ``{"chip": "Ascend 910B"}``; a malformed or
-    repeated item is an :class:`InputError`."""
+    repeated item, or one that is not text (a byte that is not UTF-8), is an
+    :class:`InputError` naming the parameter."""
     values: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise InputError(f"--param takes NAME=VALUE, got {item!r}")
+            raise InputError(f"--param takes NAME=VALUE, got '{shown_text(item)}'")
+        why = text_problem(name)
+        if why is not None:
+            raise InputError(f"--param '{shown_text(name)}': the name is not text: {why}")
+        why = text_problem(value)
+        if why is not None:
+            raise InputError(f"--param {name}: the value is not text: {why}")
         if name in values:
             raise InputError(f"parameter {name!r} given twice")
         values[name] = value
@@ -178,8 +186,8 @@ def bind_parameters(
 ) -> dict[str, Node]:
     """The RDF term of each parameter of ``query``: from ``given`` (name -> text), else
     from the query's defaults; labels are resolved in ``source``, articles among its
-    named graphs. Raises :class:`InputError` for an unknown parameter name, a missing
-    value, or a value that names nothing."""
+    named graphs. Raises :class:`InputError` naming the parameter for an unknown
+    parameter name, a missing value, a value that is not text or names nothing."""
     parameters = query.parameters
     by_name = {p.name: p for p in parameters} | {p.variable: p for p in parameters}
     values: dict[str, str] = {}
@@ -187,7 +195,11 @@ def bind_parameters(
         param = by_name.get(key)
         if param is None:
             known = ", ".join(p.name for p in parameters) or "none"
-            raise InputError(f"unknown parameter {key!r} for {query.name} (parameters: {known})")
+            shown = shown_text(key)
+            raise InputError(f"unknown parameter '{shown}' for {query.name} (parameters: {known})")
+        why = text_problem(value)
+        if why is not None:
+            raise InputError(f"parameter {param.name!r} of {query.name}: not text: {why}")
         values[param.name] = value
     bound: dict[str, Node] = {}
     for param in parameters:
@@ -210,7 +222,8 @@ def _bind_one(source: Dataset | Store, param: Parameter, value: str, name: str) 
     literal = _typed_literal(value, param.datatype)
     if literal is None:
         raise InputError(
-            f"parameter {param.name!r} of {name}: {value!r} is not a valid {param.type_text}"
+            f"parameter {param.name!r} of {name}: '{shown_text(value)}' is not a valid "
+            f"{param.type_text}"
         )
     return literal
 
@@ -218,8 +231,8 @@ def _bind_one(source: Dataset | Store, param: Parameter, value: str, name: str) 
 def _article_iri(source: Dataset | Store, text: str) -> URIRef | None:
     """An article graph of ``source`` named by its stem (``001-c4f...``) or number
     (``001``)."""
-    if ":" in text:  # an IRI or a prefixed name: no stem holds a colon
-        return None
+    if ":" in text or NOT_IN_IRI.search(text):  # an IRI, a prefixed name, a label: no
+        return None  # stem holds a colon, a space...
     graphs = dataset_graphs(source)
     if "-" in text:  # a number holds no "-": only the stem itself can match
         iri = SRC[text]
