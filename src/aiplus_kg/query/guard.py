@@ -9,7 +9,10 @@ parses the text with rdflib and inspects the result, never the raw text:
 * ``FROM`` and ``FROM NAMED`` may only name one of the dataset's own graphs (rdflib
   would otherwise fetch any other IRI from the network or the file system);
 * ``CONSTRUCT`` and ``DESCRIBE`` are refused: ``aiplus`` writes variable bindings
-  and booleans only.
+  and booleans only;
+* brackets (``(``, ``{`` and ``[`` together) may nest :data:`MAX_NESTING` deep at
+  most: rdflib's parser (pyparsing) recurses some 40 Python frames for each level and
+  would hit Python's recursion limit near 20.
 
 Every refusal is an :class:`~aiplus_kg.errors.InputError` (exit code 2) naming what
 was refused.
@@ -32,7 +35,21 @@ if TYPE_CHECKING:  # rdflib's SPARQL parser is imported when a query is parsed
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.plugins.sparql.sparql import Query
 
-__all__ = ["PreparedQuery", "QueryRefusedError", "check_graphs", "prepare", "walk"]
+__all__ = [
+    "MAX_NESTING",
+    "PreparedQuery",
+    "QueryRefusedError",
+    "check_graphs",
+    "check_nesting",
+    "prepare",
+    "walk",
+]
+
+MAX_NESTING = 16
+"""How deep brackets (``(``, ``{`` and ``[`` together) may nest in a query. The
+project's own queries nest 7 deep at most; at 16, rdflib parses the deepest kind (a
+function call in a function call...) with some 200 frames of Python's 1000 to spare
+for its caller."""
 
 UPDATE_KEYWORDS = {
     "InsertData": "INSERT DATA",
@@ -102,6 +119,37 @@ def _syntax_error(exc: ParseException, display: str) -> InputError:
     )
 
 
+_OPENING = {"open", "lparen"}
+_CLOSING = {"close", "rparen"}
+
+
+def check_nesting(text: str, display: str = "<query>") -> None:
+    """Refuse ``text`` (an :class:`InputError` at ``display:line``) when its brackets
+    nest deeper than :data:`MAX_NESTING`; strings, IRIs and comments do not count."""
+    from aiplus_kg.query.tokens import tokens
+
+    depth = 0
+    for kind, start, _ in tokens(text):
+        if kind in _OPENING or (kind == "other" and text[start] == "["):
+            depth += 1
+            if depth > MAX_NESTING:
+                line_start = text.rfind("\n", 0, start) + 1
+                message = (
+                    f"the query nests brackets more than {MAX_NESTING} deep (column "
+                    f"{start - line_start + 1}); at most {MAX_NESTING} levels of (, {{ and [ "
+                    "are allowed"
+                )
+                raise QueryRefusedError(located(display, message, text.count("\n", 0, start) + 1))
+        elif kind in _CLOSING or (kind == "other" and text[start] == "]"):
+            depth = max(depth - 1, 0)
+
+
+def _too_deep(display: str) -> InputError:
+    """What a query the parser recursed too deeply on is (a backstop for
+    :func:`check_nesting`: the caller's own frames count too)."""
+    return QueryRefusedError(located(display, "the query nests too deeply for the SPARQL parser"))
+
+
 def _refuse_update(text: str, display: str) -> None:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseUpdate
@@ -110,6 +158,8 @@ def _refuse_update(text: str, display: str) -> None:
         parsed = parseUpdate(text)
     except ParseException:
         return
+    except RecursionError:
+        raise _too_deep(display) from None
     kinds = []
     for request in parsed.request:
         keyword = UPDATE_KEYWORDS.get(request.name, request.name)
@@ -153,20 +203,25 @@ def prepare(
     query that is checked again, against a dataset, before it runs).
 
     Raises :class:`InputError` for a syntax error (located at ``display:line``) and
-    :class:`QueryRefusedError` for a refused form.
+    :class:`QueryRefusedError` for a refused form, or brackets nested too deep.
     """
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
     from rdflib.plugins.sparql.parserutils import CompValue
 
+    check_nesting(text, display)
     try:
         parsed = parseQuery(text)
     except ParseException as exc:
         _refuse_update(text, display)
         raise _syntax_error(exc, display) from None
+    except RecursionError:
+        raise _too_deep(display) from None
     try:
         query = translateQuery(parsed, initNs=dict(prefixes or {}))
+    except RecursionError:
+        raise _too_deep(display) from None
     except Exception as exc:  # rdflib raises assorted types (unknown prefix, ...)
         detail = " ".join(str(exc).split()) or type(exc).__name__
         raise InputError(located(display, f"invalid query: {detail}")) from None
