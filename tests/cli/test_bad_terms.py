@@ -159,3 +159,23 @@ def test_validate_refuses_a_bad_term_in_a_contributor_file(tmp_path: Path, kind:
     assert result.exit_code == 2
     assert result.stderr.endswith(f"005-0123456789abcdef.ttl:{line}: {EXPECTED[kind]}\n")
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_a_16_mib_literal_loads_in_every_command(tmp_path: Path) -> None:
+    """No cap on literals: one longer than pyoxigraph's parsers read (a token of 16 MiB at
+    most; it was a MemoryError, exit 3) loads, and every command runs."""
+    root = copy_project(tmp_path)
+    article = root / ARTICLE
+    value = "x" * (16 * 1024 * 1024)
+    comment = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+    article.write_text(
+        article.read_text(encoding="utf-8")
+        + f'<https://w3id.org/aiplus/id/huawei> {comment} "{value}"@en .\n',
+        encoding="utf-8",
+    )
+    for command, args in COMMANDS.items():
+        result = run_cli(*args(root), root=root)
+        assert (result.exit_code, result.stderr) == (0, ""), command
+        if command == "describe":
+            assert value in result.stdout
