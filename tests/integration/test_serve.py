@@ -313,6 +313,22 @@ def test_bad_parameters(served: str) -> None:
     nothing = request(f"{served}/queries/chip-to-goal?chip=no%20such%20chip")
     assert nothing.status == 400
     assert "parameter 'chip' of chip-to-goal" in nothing.text
+    # hostile values: a 400 and one line, never a 500
+    for value, said in [
+        ("https://w3id.org/aiplus/id/a>b", "bad IRI"),
+        ("<https://w3id.org/aiplus/id/a b>", "bad IRI"),
+        ("\x01", "unknown entity"),
+        ("(" * 25, "unknown entity"),
+    ]:
+        answer = request(
+            f"{served}/queries/chip-to-goal?" + urllib.parse.urlencode({"chip": value})
+        )
+        assert answer.status == 400, answer.text
+        assert "parameter 'chip' of chip-to-goal" in answer.text
+        assert said in answer.text
+        assert answer.text.count("\n") == 1
+    nested = request(sparql_url(served, "ASK {" + "(" * 25 + "1" + ")" * 25 + "}"))
+    assert nested.status == 400, nested.text
 
 
 @pytest.mark.slow

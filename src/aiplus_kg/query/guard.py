@@ -139,7 +139,8 @@ def check_nesting(text: str, display: str = "<query>") -> None:
                     f"{start - line_start + 1}); at most {MAX_NESTING} levels of (, {{ and [ "
                     "are allowed"
                 )
-                raise QueryRefusedError(located(display, message, text.count("\n", 0, start) + 1))
+                # a malformed request (400 from serve), not a refused query form (403)
+                raise InputError(located(display, message, text.count("\n", 0, start) + 1))
         elif kind in _CLOSING or (kind == "other" and text[start] == "]"):
             depth = max(depth - 1, 0)
 
@@ -147,7 +148,7 @@ def check_nesting(text: str, display: str = "<query>") -> None:
 def _too_deep(display: str) -> InputError:
     """What a query the parser recursed too deeply on is (a backstop for
     :func:`check_nesting`: the caller's own frames count too)."""
-    return QueryRefusedError(located(display, "the query nests too deeply for the SPARQL parser"))
+    return InputError(located(display, "the query nests too deeply for the SPARQL parser"))
 
 
 def _refuse_update(text: str, display: str) -> None:
