@@ -206,9 +206,14 @@ def test_table_shows_labels_or_iris(loaded_mini: object) -> None:
     assert lines[0] == "chip: Ascend 910C"
     assert lines[1].split() == ["maker", "n"]
     assert lines[3].split()[:2] == ["Huawei", "3"]
-    assert lines[4].strip().endswith("…")
-    assert len(lines[4].strip()) == 48
+    assert lines[4].strip() == ("a long text " * 10).strip()  # no width: all of it
     assert lines[-1] == "(2 rows)"
+    cut = to_table(results, loaded_mini.dataset, width=40, truncate=True).splitlines()
+    assert cut[-2].endswith("…")
+    assert max(len(line) for line in cut) == 40
+    wrapped = to_table(results, loaded_mini.dataset, width=40).splitlines()
+    assert max(len(line) for line in wrapped) <= 40
+    assert sum(line.count("long") for line in wrapped) == 10  # wrapped: nothing lost
     iris = to_table(results, loaded_mini.dataset, iris=True)
     assert "id:huawei" in iris
     assert "Huawei " not in iris

@@ -22,8 +22,14 @@ It is written out in the four W3C formats and as a table for people:
   (https://www.w3.org/TR/rdf-sparql-XMLres/), namespace
   ``http://www.w3.org/2005/sparql-results#``.
 * ``table``: aligned columns, each IRI shown by its label (or as a prefixed name with
-  ``iris=True``); the characters a terminal would act on (ESC, CR, U+202E...) shown
-  escaped, as ``\\x1b``, ``\\r``, ``\\u202e``. The other formats keep every character.
+  ``iris=True``), numbers with thousands separators; sized to a width when given
+  (cells wrapped, or cut with ``…``); the characters a terminal would act on (ESC, CR,
+  U+202E...) shown escaped, as ``\\x1b``, ``\\r``, ``\\u202e``. The other formats keep
+  every character and every digit as the data has it.
+
+In every format, ``labels=True`` adds a label column after each column of IRIs, as the
+Wikidata Query Service's label service does (``?chip``, then ``?chipLabel``): see
+:func:`with_labels`.
 
 Blank nodes are relabelled ``b0``, ``b1``... in order of first appearance, so the
 output depends only on the results.
@@ -33,7 +39,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -41,7 +47,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from aiplus_kg.errors import InputError
-from aiplus_kg.load.terms import TripleSource, label, term_text
+from aiplus_kg.load.terms import LABEL_PROPERTIES, TripleSource, term_text
 from aiplus_kg.namespaces import XSD, curie
 from aiplus_kg.query.tables import table
 from aiplus_kg.views.terminal import printable
@@ -50,12 +56,17 @@ __all__ = [
     "FORMATS",
     "RESULTS_NAMESPACE",
     "Results",
+    "best_label",
+    "header_name",
+    "label_variable",
+    "local_name",
     "serialize_results",
     "to_csv",
     "to_json",
     "to_table",
     "to_tsv",
     "to_xml",
+    "with_labels",
 ]
 
 RESULTS_NAMESPACE = "http://www.w3.org/2005/sparql-results#"
@@ -94,6 +105,21 @@ class Results:
         if limit is None or self.is_boolean or limit >= len(self.rows):
             return self
         return Results(self.variables, self.rows[:limit], None, self.ordered, total=len(self.rows))
+
+    def without(self, variables: Iterable[str]) -> Results:
+        """These results without the columns of ``variables`` (such as a saved query's
+        parameters, whose value every row repeats)."""
+        dropped = set(variables) & set(self.variables)
+        if not dropped or self.is_boolean:
+            return self
+        kept = [i for i, v in enumerate(self.variables) if v not in dropped]
+        return Results(
+            tuple(self.variables[i] for i in kept),
+            tuple(tuple(row[i] for i in kept) for row in self.rows),
+            None,
+            self.ordered,
+            total=self.total,
+        )
 
     def bindings(self) -> Iterator[dict[str, Node]]:
         """Each row as a mapping from variable to term, unbound variables left out."""
@@ -304,16 +330,142 @@ def to_xml(results: Results) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
+# --- labels ----------------------------------------------------------------
+
+
+def best_label(graph: TripleSource, node: Node, lang: str = "en") -> Literal | None:
+    """The label of ``node`` in ``lang`` (``zh`` also takes ``zh-Hans``), else in English,
+    untagged, French, then any other language; ``None`` when it has none. Labels are
+    the values of the first of :data:`~aiplus_kg.load.terms.LABEL_PROPERTIES` it has."""
+    if not isinstance(node, URIRef | BNode):
+        return None
+    found: list[Literal] = []
+    for prop in LABEL_PROPERTIES:
+        found.extend(v for v in graph.objects(node, prop) if isinstance(v, Literal))
+        if found:
+            break
+    if not found:
+        return None
+    wanted = lang.lower()
+    primary = wanted.partition("-")[0]
+
+    def rank(value: Literal) -> tuple[int, str, str]:
+        tag = (value.language or "").lower()
+        if tag == wanted:
+            order = 0
+        elif tag.partition("-")[0] == primary:
+            order = 1
+        elif tag.partition("-")[0] == "en":
+            order = 2
+        elif not tag:
+            order = 3
+        elif tag.partition("-")[0] == "fr":
+            order = 4
+        else:
+            order = 5
+        return order, tag, str(value)
+
+    return min(found, key=rank)
+
+
+def local_name(iri: str) -> str:
+    """The last part of ``iri``: after its last ``#``, else ``/``, else ``:``."""
+    for mark in ("#", "/", ":"):
+        _, sep, tail = iri.rstrip("/#").rpartition(mark)
+        if sep and tail:
+            return tail
+    return iri
+
+
+def label_variable(variable: str) -> str:
+    """The name of the label column of ``variable``: ``chip`` -> ``chipLabel``."""
+    return f"{variable}Label"
+
+
+def with_labels(results: Results, graph: TripleSource | None, lang: str = "en") -> Results:
+    """``results`` with a label column after each column holding an IRI, as the
+    Wikidata Query Service's label service adds them: ``?chip`` gets ``?chipLabel``,
+    the label in ``lang`` (see :func:`best_label`) as a literal with its language tag,
+    else the IRI's local name. A blank node gets its label if it has one. A column the
+    query already has under that name is left as it is."""
+    if results.is_boolean:
+        return results
+    variables = results.variables
+    labelled = [
+        i
+        for i, v in enumerate(variables)
+        if label_variable(v) not in variables
+        and any(isinstance(row[i], URIRef) for row in results.rows)
+    ]
+    if not labelled:
+        return results
+    found: dict[Node, Literal | None] = {}
+
+    def label_of(node: Node | None) -> Literal | None:
+        if not isinstance(node, URIRef | BNode):
+            return None
+        if node not in found:
+            named = best_label(graph, node, lang) if graph is not None else None
+            if named is None and isinstance(node, URIRef):
+                named = Literal(local_name(str(node)))
+            found[node] = named
+        return found[node]
+
+    order: list[tuple[int, bool]] = []  # (column, whether it is the label of the column)
+    for i in range(len(variables)):
+        order.append((i, False))
+        if i in labelled:
+            order.append((i, True))
+    names = tuple(label_variable(variables[i]) if lab else variables[i] for i, lab in order)
+    rows = tuple(
+        tuple(label_of(row[i]) if lab else row[i] for i, lab in order) for row in results.rows
+    )
+    return Results(names, rows, None, results.ordered, total=results.total)
+
+
 # --- table -----------------------------------------------------------------
 
-ELLIPSIS = "…"
+_NUMERIC_TYPES = frozenset(
+    XSD[name]
+    for name in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
+_PLAIN_NUMBER = re.compile(r"([+-]?)([0-9]+)((?:\.[0-9]*)?)")
 
 
-def _clip(text: str, width: int | None) -> str:
-    text = " ".join(printable(text).split())  # CR shown as \r, other space runs one space
-    if width is None or len(text) <= width:
-        return text
-    return text[: max(width - 1, 1)] + ELLIPSIS
+def _is_number(node: Node | None) -> bool:
+    return isinstance(node, Literal) and node.datatype in _NUMERIC_TYPES
+
+
+def _number_text(lexical: str) -> str:
+    """A number's lexical form with thousands separators (``1234567.50`` ->
+    ``1,234,567.50``); a form with an exponent, or not a number, as it is."""
+    match = _PLAIN_NUMBER.fullmatch(lexical.strip())
+    if match is None:
+        return lexical
+    sign, whole, fraction = match.groups()
+    return f"{sign}{int(whole):,}{fraction}"
+
+
+def _one_line(text: str) -> str:
+    """CR shown as ``\\r``, other runs of white space one space."""
+    return " ".join(printable(text).split())
 
 
 def header_name(variable: str) -> str:
@@ -327,18 +479,22 @@ def header_name(variable: str) -> str:
 
 
 def _cell_text(
-    node: Node | None, graph: TripleSource | None, iris: bool, blank: _BlankLabels
+    node: Node | None,
+    graph: TripleSource | None,
+    iris: bool,
+    blank: _BlankLabels,
+    lang: str = "en",
 ) -> str:
     if node is None:
         return ""
     if isinstance(node, Literal):
-        return str(node)
-    if isinstance(node, BNode) and (iris or graph is None or label(graph, node) is None):
+        return _number_text(str(node)) if _is_number(node) else str(node)
+    if isinstance(node, BNode) and (iris or graph is None or best_label(graph, node) is None):
         return f"_:{blank(node)}"
     if isinstance(node, URIRef) and (iris or graph is None):
         return curie(str(node))
-    name = label(graph, node) if graph is not None else None
-    return name if name is not None else term_text(node)
+    name = best_label(graph, node, lang) if graph is not None else None
+    return str(name) if name is not None else term_text(node)
 
 
 def to_table(
@@ -346,41 +502,62 @@ def to_table(
     graph: TripleSource | None = None,
     *,
     iris: bool = False,
-    width: int | None = 48,
+    labels: bool = False,
+    lang: str = "en",
+    width: int | None = None,
+    truncate: bool = False,
     fixed: Mapping[str, Node] | None = None,
 ) -> str:
-    """An aligned text table: IRIs by label (from ``graph``), or as prefixed names with
-    ``iris``; cells cut to ``width`` characters; a last line counts the rows.
+    """An aligned text table: IRIs by their label in ``lang`` (from ``graph``), or as
+    prefixed names with ``iris``; with ``labels``, as prefixed names each followed by a
+    column of labels (see :func:`with_labels`). Numbers have thousands separators and
+    are right-aligned; a last line counts the rows. With ``width``, the table is made to
+    fit it, its cells wrapped, or cut with ``…`` when ``truncate`` (see
+    :func:`~aiplus_kg.query.tables.table`).
 
     ``fixed`` maps variables bound beforehand (query parameters) to their values: they
-    are shown once, above the table, instead of in a column of identical cells.
+    are shown once, above the table, instead of in a column of identical cells (with
+    ``labels``, as ``id:x (label)``).
     """
     if results.is_boolean:
         return ("yes" if results.boolean else "no") + "\n"
     blank = _BlankLabels()
-    fixed = {v: t for v, t in (fixed or {}).items() if v in results.variables}
-    title = "".join(
-        f"{header_name(v)}: {printable(_cell_text(t, graph, iris, blank))}\n"
-        for v, t in fixed.items()
-    )
+    fixed = dict(fixed or {})
+    if labels:
+        iris = True
+        results = with_labels(results.without(fixed), graph, lang)
+
+    def title_text(node: Node) -> str:
+        text = _cell_text(node, graph, iris, blank, lang)
+        named = best_label(graph, node, lang) if labels and graph is not None else None
+        return f"{text} ({named})" if named is not None else text
+
+    title = "".join(f"{header_name(v)}: {_one_line(title_text(t))}\n" for v, t in fixed.items())
     cache: dict[Node, str] = {}
 
     def cell(node: Node | None) -> str:
         if node is None:
             return ""
         if node not in cache:
-            cache[node] = _clip(_cell_text(node, graph, iris, blank), width)
+            cache[node] = _one_line(_cell_text(node, graph, iris, blank, lang))
         return cache[node]
 
     shown = [i for i, v in enumerate(results.variables) if v not in fixed]
     rows: Sequence[Sequence[str]] = [[cell(row[i]) for i in shown] for row in results.rows]
     headers = [header_name(results.variables[i]) for i in shown]
-    text = title + (table(headers, rows) if headers else "")
+    right = [
+        any(row[i] is not None for row in results.rows)
+        and all(row[i] is None or _is_number(row[i]) for row in results.rows)
+        for i in shown
+    ]
+    text = title
+    if headers:
+        text += table(headers, rows, width=width, truncate=truncate, right=right)
     count = len(results.rows)
     noun = "row" if count == 1 else "rows"
     if results.total is not None and results.total > count:
-        return text + f"({count} of {results.total} rows)\n"
-    return text + f"({count} {noun})\n"
+        return text + f"({count:,} of {results.total:,} rows)\n"
+    return text + f"({count:,} {noun})\n"
 
 
 _WRITERS: dict[str, Callable[[Results], bytes]] = {
@@ -397,16 +574,37 @@ def serialize_results(
     graph: TripleSource | None = None,
     *,
     iris: bool = False,
+    labels: bool = False,
+    lang: str = "en",
     fixed: Mapping[str, Node] | None = None,
+    width: int | None = None,
+    truncate: bool = False,
 ) -> bytes:
-    """``results`` in ``fmt`` (see :data:`FORMATS`) as bytes; ``graph``, ``iris`` and
-    ``fixed`` only matter to the table (see :func:`to_table`)."""
+    """``results`` in ``fmt`` (see :data:`FORMATS`) as bytes.
+
+    ``fixed`` variables (a saved query's parameters) are shown above the table and left
+    out of the other formats. With ``labels``, each column holding IRIs is followed by a
+    column of their labels in ``lang``, looked up in ``graph`` (see :func:`with_labels`).
+    ``iris``, ``width`` and ``truncate`` only matter to the table (see :func:`to_table`).
+    """
     if fmt == "table":
-        return to_table(results, graph, iris=iris, fixed=fixed).encode("utf-8")
+        return to_table(
+            results,
+            graph,
+            iris=iris,
+            labels=labels,
+            lang=lang,
+            width=width,
+            truncate=truncate,
+            fixed=fixed,
+        ).encode("utf-8")
     try:
         writer = _WRITERS[fmt]
     except KeyError:
         raise InputError(
             f"unknown results format {fmt!r} (choose from {', '.join(FORMATS)})"
         ) from None
+    results = results.without(fixed or ())
+    if labels:
+        results = with_labels(results, graph, lang)
     return writer(results)
