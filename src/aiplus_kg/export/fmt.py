@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from rdflib import BNode, Graph, Literal
-from rdflib.compare import isomorphic
-from rdflib.plugins.serializers.longturtle import LongTurtleSerializer
+from rdflib.exceptions import Error
+from rdflib.plugins.serializers.longturtle import OBJECT, SUBJECT, VERB, LongTurtleSerializer
 from rdflib.term import Node
 
 from aiplus_kg.atomic import atomic_write
 from aiplus_kg.errors import InputError, InternalError, located
-from aiplus_kg.export.canon import canonical_graph
+from aiplus_kg.export.canon import canonical_graph, isomorphic
 from aiplus_kg.load.turtle import parse_turtle_data, read_text
 from aiplus_kg.namespaces import PREFIXES, RDF
 from aiplus_kg.project import Project, display_path
@@ -43,13 +44,46 @@ __all__ = [
 EXCLUDED_PREFIX = "invalid-"
 EXCLUDED_DIR = "tests"
 
+MAX_INDENT = 20
+"""Levels of indentation (four spaces each; a nested blank node or list takes two):
+deeper ones are indented as this one, so that the text grows with the graph, not
+with the square of its nesting."""
+
+Steps: TypeAlias = Generator["Steps", Any, Any]
+"""A method of the serializer that yields, instead of making, its calls to the
+others (see :func:`_run`)."""
+
+
+def _run(steps: Steps) -> Any:
+    """Run ``steps``, and each call it yields, on a stack of our own: blank nodes and
+    lists nested thousands deep take no Python stack. Returns what ``steps`` returns."""
+    stack = [steps]
+    value: Any = None
+    while stack:
+        try:
+            call = stack[-1].send(value)
+        except StopIteration as stop:
+            stack.pop()
+            value = stop.value
+        else:
+            stack.append(call)
+            value = None
+    return value
+
 
 class SortedLongTurtleSerializer(LongTurtleSerializer):
-    """rdflib's ``longturtle``, with subjects in plain IRI order.
+    """rdflib's ``longturtle``, with subjects in plain IRI order, written without
+    recursion.
 
     rdflib orders subjects by how often they are referenced, so adding a reference
     elsewhere would move a block; here named subjects are sorted by IRI only, then
     blank nodes (by reference count, as rdflib needs to inline them).
+
+    rdflib writes a nested blank node or list by recursion (path, p_squared,
+    predicateList, objectList, path...), which stops at some hundreds of levels; here
+    the same methods write the same text, each a generator of the calls it makes
+    (``_path``, ``_p_squared``...), run by :func:`_run`. Indentation stops growing at
+    :data:`MAX_INDENT` levels.
     """
 
     def orderSubjects(self) -> list[Node]:  # noqa: N802 (rdflib's name)
@@ -83,6 +117,95 @@ class SortedLongTurtleSerializer(LongTurtleSerializer):
             )
             return written
         return text
+
+    def indent(self, modifier: int = 0) -> str:
+        return str(self.indentString * min(self.depth + modifier, MAX_INDENT))
+
+    # rdflib's recursive methods: the public ones run the generators below
+
+    def path(self, node: Node, position: int, newline: bool = False) -> None:
+        _run(self._path(node, position, newline))
+
+    def p_squared(self, node: Node, position: int) -> bool:
+        return bool(_run(self._p_squared(node, position)))
+
+    def doList(self, l_: Node) -> None:  # noqa: N802 (rdflib's name)
+        _run(self._do_list(l_))
+
+    def predicateList(self, subject: Node, newline: bool = False) -> None:  # noqa: N802
+        _run(self._predicate_list(subject))
+
+    def verb(self, node: Node, newline: bool = False) -> None:
+        _run(self._path(node, VERB, newline))
+
+    def objectList(self, objects: list[Node]) -> None:  # noqa: N802 (rdflib's name)
+        _run(self._object_list(objects))
+
+    def _path(self, node: Node, position: int, newline: bool = False) -> Steps:
+        if not ((yield self._p_squared(node, position)) or self.p_default(node, position, newline)):
+            raise Error(f"Cannot serialize node '{node}'")
+
+    def _p_squared(self, node: Node, position: int) -> Steps:
+        if (
+            not isinstance(node, BNode)
+            or node in self._serialized
+            or self._references[node] > 1
+            or position == SUBJECT
+        ):
+            return False
+        if self.isValidList(node):  # a list
+            self.write(" (\n")
+            yield self._do_list(node)
+            self.write("\n" + self.indent() + ")")
+        else:  # a blank node
+            self.subjectDone(node)
+            self.write("\n" + self.indent(1) + "[\n")
+            self.depth += 1
+            yield self._predicate_list(node)
+            self.depth -= 1
+            self.write("\n" + self.indent(1) + "]")
+        return True
+
+    def _do_list(self, head: Node) -> Steps:
+        first = True
+        node: Node | None = head
+        while node:
+            item = self.store.value(node, RDF.first)
+            if item is not None:
+                self.write(self.indent(1) if first else "\n" + self.indent(1))
+                yield self._path(item, OBJECT, newline=True)
+                self.subjectDone(node)
+            node = self.store.value(node, RDF.rest)
+            first = False
+
+    def _predicate_list(self, subject: Node) -> Steps:
+        properties = self.buildPredicateHash(subject)
+        predicates = self.sortProperties(properties)
+        if not predicates:
+            return
+        self.write(self.indent(1))
+        yield self._path(predicates[0], VERB, True)
+        yield self._object_list(properties[predicates[0]])
+        for predicate in predicates[1:]:
+            self.write(" ;\n" + self.indent(1))
+            yield self._path(predicate, VERB, True)
+            yield self._object_list(properties[predicate])
+        self.write(" ;")
+
+    def _object_list(self, objects: list[Node]) -> Steps:
+        if not objects:
+            return
+        # rdflib's ``(count == 1) and 0 or 1`` is 1 whatever the count
+        self.depth += 1
+        if len(objects) > 1:
+            self.write(" " if isinstance(objects[0], BNode) else "\n" + self.indent(1))
+        yield self._path(objects[0], OBJECT, newline=len(objects) > 1)
+        for obj in objects[1:]:
+            self.write(" ,")
+            if not isinstance(obj, BNode):
+                self.write("\n" + self.indent(1))
+            yield self._path(obj, OBJECT, newline=True)
+        self.depth -= 1
 
 
 def turtle_graph(namespaces: Iterable[tuple[str, str]] = ()) -> Graph:
@@ -209,8 +332,7 @@ def format_files(paths: Iterable[Path], *, root: Path | None = None) -> list[Pat
         original, formatted, graph = _format(path, shown)
         if original == formatted:
             continue
-        again = Graph(bind_namespaces="none")
-        again.parse(data=formatted, format="turtle")
+        again = parse_turtle_data(formatted, display=shown)
         if not isomorphic(graph, again):
             raise InternalError(located(shown, "formatting would change the graph; left as is"))
         atomic_write(path, formatted.encode("utf-8"))
