@@ -111,14 +111,22 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _narrowing_cost(natural: int, word: int, width: int) -> int:
+    """What narrowing a column from ``width`` by one costs: the lines its longest cell
+    (``natural`` wide) gains, and 2 more when its longest word (``word``) gets broken."""
+    lines = -(-natural // (width - 1)) - -(-natural // width)
+    return lines + (2 if width - 1 < min(word, natural) else 0)
+
+
 def _fit(
     natural: list[int], floors: Sequence[list[int]], fixed: list[bool], width: int
 ) -> list[int]:
     """Column widths, from their ``natural`` ones, that fit ``width`` with the separators
-    when they can. ``fixed`` columns (numbers) keep theirs; the others get at least the
-    first of their ``floors`` that lets every column have it (the last one lowered to
-    fit when none does, down to :data:`MIN_COLUMN`), and share the rest in proportion
-    to what they lack, so that long texts get the room."""
+    when they can. ``fixed`` columns (numbers) keep theirs. The others get at least the
+    first of their ``floors`` that lets every column have it (else the last one, then
+    narrowed a column at a time where that adds the fewest lines and breaks the fewest
+    words, down to :data:`MIN_COLUMN`); what is left goes, a column at a time, to the
+    column whose longest cell needs the most lines, so that long texts get the room."""
     count = len(natural)
     budget = width - len(SEPARATOR) * (count - 1)
     if sum(natural) <= budget:
@@ -126,32 +134,34 @@ def _fit(
     flexible = [i for i in range(count) if not fixed[i]]
     budget -= sum(natural[i] for i in range(count) if fixed[i])
 
-    def floored(floor: list[int], cap: int) -> dict[int, int]:
-        return {i: min(natural[i], max(min(floor[i], cap), MIN_COLUMN)) for i in flexible}
+    def floored(floor: list[int]) -> list[int]:
+        return [
+            min(natural[i], max(floor[i], MIN_COLUMN)) if i in flexible else natural[i]
+            for i in range(count)
+        ]
 
-    least: dict[int, int] = {}
-    for floor in floors:
-        least = floored(floor, width)
-        if sum(least.values()) <= budget:
-            break
-    else:
-        cap = max(floors[-1], default=MIN_COLUMN) if floors else MIN_COLUMN
-        while cap > MIN_COLUMN and sum(least.values()) > budget:
-            cap -= 1
-            least = floored(floors[-1], cap)
     widths = list(natural)
-    spare = max(budget - sum(least.values()), 0)
-    wanted = {i: natural[i] - least[i] for i in flexible}
-    total = sum(wanted.values())
-    for i in flexible:
-        widths[i] = least[i] + (spare * wanted[i] // total if total else 0)
-    left = budget - sum(widths[i] for i in flexible)
-    for i in sorted(flexible, key=lambda i: -wanted[i]):  # what rounding left over
-        if left <= 0:
+    for floor in floors:
+        widths = floored(floor)
+        if sum(widths[i] for i in flexible) <= budget:
             break
-        if widths[i] < natural[i]:
-            widths[i] += 1
-            left -= 1
+    else:  # narrow, a column at a time, the one that loses least by it
+        excess = sum(widths[i] for i in flexible) - budget
+        while excess > 0:
+            narrowable = [i for i in flexible if widths[i] > MIN_COLUMN]
+            if not narrowable:
+                break
+            costs = {i: _narrowing_cost(natural[i], floors[-1][i], widths[i]) for i in narrowable}
+            widths[min(narrowable, key=lambda i: (costs[i], -widths[i], i))] -= 1
+            excess -= 1
+    spare = budget - sum(widths[i] for i in flexible)
+    while spare > 0:
+        short = [i for i in flexible if widths[i] < natural[i]]
+        if not short:
+            break
+        neediest = max(short, key=lambda i: (-(-natural[i] // widths[i]), natural[i], -i))
+        widths[neediest] += 1
+        spare -= 1
     return widths
 
 
