@@ -68,6 +68,12 @@ def default_results(name: str) -> Results:
     return run_saved(project_dataset(), saved(name))
 
 
+def as_answered(name: str, results: Results) -> Results:
+    """``results`` of the saved query ``name`` as ``aiplus query`` writes them in the
+    machine formats: without the parameters' columns."""
+    return results.without(p.variable for p in saved(name).parameters)
+
+
 def expected_path(name: str) -> Path:
     return EXPECTED / f"{name}.srj"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from typing import Any, BinaryIO, TypeVar, cast
@@ -25,8 +26,14 @@ __all__ = [
     "graph_option",
     "inferred_option",
     "knowledge_graph",
+    "labels_option",
+    "lang_option",
     "max_answer_size_option",
     "param_option",
+    "stdout_is_terminal",
+    "table_width",
+    "truncate_option",
+    "width_option",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -176,3 +183,64 @@ def chain_arguments(verb: str) -> Callable[[F], F]:
         return command
 
     return decorate
+
+
+# --- labels and tables ---------------------------------------------------------------
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _language(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not _LANGUAGE_TAG.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not a language tag (such as en, fr or zh)")
+    return value
+
+
+labels_option = click.option(
+    "--labels",
+    is_flag=True,
+    help="Add a label column after each column of IRIs (?chip, then ?chipLabel), in "
+    "every format; the table then shows the IRIs as prefixed names.",
+)
+
+lang_option = click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    metavar="LANG",
+    callback=_language,
+    help="The language of the labels (en, fr, zh...); an entity without a label in it "
+    "is named in another language, else by the end of its IRI.",
+)
+
+width_option = click.option(
+    "--width",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Fit tables in N columns, wrapping long cells (default: the terminal's width; "
+    "output that is not a terminal is never wrapped or cut; 0: no limit).",
+)
+
+truncate_option = click.option(
+    "--truncate",
+    is_flag=True,
+    help="In a table made to fit, cut long cells with … instead of wrapping them.",
+)
+
+
+def stdout_is_terminal() -> bool:
+    """Whether standard output is a terminal (not a file or a pipe)."""
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def table_width(width: int | None) -> int | None:
+    """The width tables are made to fit: ``--width`` when given (``0``: none), else the
+    terminal's when standard output is one, else none (a file or a pipe gets every
+    character)."""
+    if width is not None:
+        return width or None
+    if not stdout_is_terminal():
+        return None
+    return shutil.get_terminal_size().columns

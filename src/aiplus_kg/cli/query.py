@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -14,13 +17,26 @@ from aiplus_kg.cli.options import (
     endpoint_timeout_option,
     format_option,
     knowledge_graph,
+    labels_option,
+    lang_option,
     max_answer_size_option,
     param_option,
+    table_width,
+    truncate_option,
+    width_option,
     write_bytes,
 )
 from aiplus_kg.defaults import DEFAULT_LOCAL_DEADLINE, DEFAULT_LOCAL_MAX_ROWS, DEFAULT_MEMORY_MB
 from aiplus_kg.project import display_path
 from aiplus_kg.query.results import FORMATS
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from aiplus_kg.load.terms import TripleSource
+    from aiplus_kg.query.results import Results
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["queries", "query", "sparql"]
 
@@ -30,7 +46,8 @@ results_format_option = click.option(
     type=click.Choice(list(FORMATS)),
     default="table",
     show_default=True,
-    help="table: labels instead of IRIs; csv, tsv, json, xml: the W3C SPARQL 1.1 results formats.",
+    help="table: labels instead of IRIs; csv, tsv, json, xml: the W3C SPARQL 1.1 results "
+    "formats (with --labels, a label column after each column of IRIs).",
 )
 limit_option = click.option(
     "--limit", type=click.IntRange(min=0), default=None, help="Write at most N rows."
@@ -38,6 +55,58 @@ limit_option = click.option(
 iris_option = click.option(
     "--iris", is_flag=True, help="Table: show IRIs (as prefixed names) instead of labels."
 )
+
+
+def answer_options(command: F) -> F:
+    """What ``query`` and ``sparql`` share: --format, --limit, --iris, --labels, --lang,
+    --width and --truncate."""
+    for option in reversed(
+        [
+            results_format_option,
+            limit_option,
+            iris_option,
+            labels_option,
+            lang_option,
+            width_option,
+            truncate_option,
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How an answer is written: the options of :func:`answer_options`."""
+
+    output_format: str
+    limit: int | None
+    iris: bool
+    labels: bool
+    lang: str
+    width: int | None
+    truncate: bool
+
+    def write(
+        self,
+        results: Results,
+        labels: TripleSource | None,
+        fixed: Mapping[str, Node] | None = None,
+    ) -> None:
+        from aiplus_kg.query.results import serialize_results
+
+        answer = serialize_results(
+            results.limited(self.limit),
+            self.output_format,
+            labels,
+            iris=self.iris,
+            labels=self.labels,
+            lang=self.lang,
+            fixed=fixed,
+            width=table_width(self.width) if self.output_format == "table" else None,
+            truncate=self.truncate,
+        )
+        write_bytes(answer)
 
 
 @click.command(epilog=EXIT_CODES)
@@ -57,9 +126,7 @@ def queries(ctx: click.Context, output_format: str) -> None:
 @click.command(epilog=REMOTE_EXIT_CODES)
 @click.argument("name")
 @param_option
-@results_format_option
-@limit_option
-@iris_option
+@answer_options
 @click.option(
     "--endpoint",
     metavar="URL",
@@ -71,14 +138,13 @@ def queries(ctx: click.Context, output_format: str) -> None:
 @click.pass_context
 def query(
     ctx: click.Context,
+    /,
     name: str,
     params: tuple[str, ...],
-    output_format: str,
-    limit: int | None,
-    iris: bool,
     endpoint: str | None,
     timeout: float,
     max_answer_size: int,
+    **shown: Any,
 ) -> None:
     """Run the saved query NAME (see: aiplus queries).
 
@@ -87,10 +153,13 @@ def query(
     aiplus export --format nq loads it, its default graph being the union of the named
     graphs; parameters are resolved with the local graph and bound in the query text,
     so the rows are the ones the local run gives.
+
+    The table shows a parameter's value once, above the rows; the other formats leave
+    the parameters' columns out.
     """
     from aiplus_kg.query.parameters import parse_assignments
-    from aiplus_kg.query.results import serialize_results
 
+    how = Shown(**shown)
     kg = knowledge_graph(ctx)
     saved = kg.saved_query(name)
     given = parse_assignments(params)
@@ -98,24 +167,18 @@ def query(
         from aiplus_kg.query import remote
 
         target = remote.endpoint(endpoint, timeout=timeout, max_answer_size=max_answer_size)
-        needs_graph = bool(given or saved.parameters) or output_format == "table"
+        needs_graph = bool(given or saved.parameters) or how.output_format == "table" or how.labels
         values = kg.bind(saved, given) if needs_graph else {}
-        answer = remote.run_saved_remote(target, saved, values).limited(limit)
-        labels = kg.labels if needs_graph else None
-        write_bytes(serialize_results(answer, output_format, labels, iris=iris, fixed=values))
+        answer = remote.run_saved_remote(target, saved, values)
+        how.write(answer, kg.labels if needs_graph else None, values)
         return
     run = kg.query(saved, given)
-    results = run.results.limited(limit)
-    write_bytes(
-        serialize_results(results, output_format, run.labels, iris=iris, fixed=run.bindings)
-    )
+    how.write(run.results, run.labels, run.bindings)
 
 
 @click.command(epilog=EXIT_CODES)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
-@results_format_option
-@limit_option
-@iris_option
+@answer_options
 @click.option(
     "--deadline",
     type=click.FloatRange(min=0),
@@ -143,13 +206,12 @@ def query(
 @click.pass_context
 def sparql(
     ctx: click.Context,
+    /,
     file: Path,
-    output_format: str,
-    limit: int | None,
-    iris: bool,
     deadline: float,
     max_rows: int,
     memory_mb: int,
+    **options: Any,
 ) -> None:
     """Run a read-only SPARQL query from FILE (- for standard input).
 
@@ -161,7 +223,6 @@ def sparql(
     """
     from aiplus_kg.load.turtle import read_text
     from aiplus_kg.query.limits import QueryLimits, run_limited
-    from aiplus_kg.query.results import serialize_results
 
     kg = knowledge_graph(ctx)
     if str(file) == "-":
@@ -172,4 +233,4 @@ def sparql(
     limits = QueryLimits(deadline or None, max_rows or None, memory_mb or None)
     kg.query_source()  # loaded once, here: the query's own process shares it
     results = run_limited(lambda: kg.sparql(text, display=shown), limits, shown)
-    write_bytes(serialize_results(results.limited(limit), output_format, kg.labels, iris=iris))
+    Shown(**options).write(results, kg.labels)
