@@ -30,10 +30,44 @@ def test_help_documents_exit_codes() -> None:
 def test_unknown_option_is_a_usage_error() -> None:
     result = run_cli("stats", "--nope")
     assert result.exit_code == 2
-    assert "No such option" in result.stderr
-    assert "Usage: aiplus stats" in result.stderr
+    assert result.stdout == ""
+    assert result.stderr == (
+        "aiplus: error: No such option '--nope'; usage: aiplus stats [OPTIONS] "
+        "(see 'aiplus stats --help')\n"
+    )
     result = run_cli("frobnicate")
     assert result.exit_code == 2
+    assert result.stderr.startswith("aiplus: error: No such command 'frobnicate'")
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query"], "Missing argument 'NAME'; usage: aiplus query [OPTIONS] NAME"),
+        (["query", "x", "--format", "yaml"], "Invalid value for '--format': 'yaml'"),
+        (["query", "x", "--width", "-1"], "Invalid value for '--width'"),
+        (["query", "x", "--lang", "e n"], "Invalid value for '--lang'"),
+        (["draw", "path", "a"], "Missing argument 'END'; usage: aiplus draw path"),
+        (["--engine", "slow", "stats"], "Invalid value for '--engine'"),
+        (["--nope"], "No such option '--nope'; usage: aiplus [OPTIONS] COMMAND"),
+        (["export", "--format"], "Option '--format' requires an argument"),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], message: str) -> None:
+    """click prints a usage error over several lines (usage, hint, blank, error): here
+    it is one line, with the usage and where the help is, and exit code 2."""
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"aiplus: error: {message}"), result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "--help'" in result.stderr
+
+
+def test_a_group_without_a_command_still_shows_its_help() -> None:
+    result = run_cli("draw")
+    assert "Usage: aiplus draw [OPTIONS] COMMAND" in result.stdout + result.stderr
 
 
 def test_check_ok() -> None:

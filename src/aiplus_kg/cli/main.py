@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 import click
 
@@ -18,7 +18,7 @@ from aiplus_kg.knowledge_graph import KnowledgeGraph
 from aiplus_kg.project import find_project
 from aiplus_kg.views.terminal import printable
 
-__all__ = ["cli", "main"]
+__all__ = ["OneLineError", "OneLineUsageError", "cli", "main"]
 
 # Each command imports what it needs when it runs, so that a command (a saved query,
 # above all) does not pay for the modules of the others: the HTTP client and server,
@@ -31,13 +31,73 @@ def _fail(ctx: click.Context, message: str, code: int) -> NoReturn:
     ctx.exit(code)
 
 
+def _one_line(error: click.ClickException, outer: click.Context | None = None) -> str:
+    """What click would print over several lines (usage, hint, error), as one: the
+    message, then for a usage error the command's usage and where its help is (only
+    where, when the error does not know its command: ``outer`` ran it)."""
+    message = " ".join(error.format_message().split()).rstrip(".")
+    if not isinstance(error, click.UsageError):
+        return message
+    ctx = error.ctx
+    if ctx is not None:
+        usage = " ".join(ctx.get_usage().split()).removeprefix("Usage: ")
+        return f"{message}; usage: {usage} (see '{ctx.command_path} --help')"
+    if outer is not None:
+        path = " ".join(filter(None, [outer.command_path, outer.invoked_subcommand]))
+        return f"{message} (see '{path} --help')"
+    return message
+
+
+class OneLineError(click.ClickException):
+    """A click error shown as one line on stderr, ``aiplus: error: ...`` (exit code 1,
+    as click has it)."""
+
+    def __init__(self, error: click.ClickException, outer: click.Context | None = None) -> None:
+        super().__init__(_one_line(error, outer))
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"aiplus: error: {printable(self.message)}", file=file, err=file is None)
+
+
+class OneLineUsageError(OneLineError):
+    """A usage error (an unknown option or command, a missing argument, a bad value) in
+    one line: the message, the usage, where the help is; exit code 2."""
+
+    exit_code = 2
+
+
+def _shown_in_one_line(
+    error: click.ClickException, outer: click.Context | None = None
+) -> click.ClickException:
+    if isinstance(error, OneLineError | click.exceptions.NoArgsIsHelpError):
+        return error  # done already; or the help a command without arguments shows
+    if isinstance(error, click.UsageError):
+        return OneLineUsageError(error, outer)
+    return OneLineError(error, outer)
+
+
 class AiplusGroup(click.Group):
-    """A group that turns every library error into one line on stderr and an exit code."""
+    """A group that turns every library error into one line on stderr and an exit code,
+    and click's own errors too."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            raise _shown_in_one_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+        except click.ClickException as exc:
+            raise _shown_in_one_line(exc, ctx) from None
+        except (click.exceptions.Exit, click.Abort):
             raise
         except BrokenPipeError:
             raise  # the reader went away (``| head``): click exits 1 quietly
