@@ -17,7 +17,15 @@ def test_queries_lists_names_summaries_and_parameters() -> None:
     lines = result.stdout.splitlines()
     chip = next(i for i, line in enumerate(lines) if line.startswith("chip-to-goal "))
     assert "How a chip leads to the AI models" in lines[chip]
-    assert lines[chip + 1].split() == ["--param", "chip=...", "(IRI,", "default", "id:ascend-910b)"]
+    assert lines[chip + 1].split() == [
+        "--param",
+        "chip=...",
+        "(IRI",
+        "of",
+        "aip:Chip,",
+        "default",
+        "id:ascend-910b)",
+    ]
     assert sum(1 for line in lines if not line.startswith(" ")) >= 15
 
 

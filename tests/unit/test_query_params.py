@@ -102,8 +102,9 @@ def test_unknown_parameter_name_lists_the_parameters() -> None:
 
 
 def test_the_variable_name_is_accepted_too() -> None:
-    bound = bind_parameters(project_dataset(), saved("chip-to-goal"), {"_chip_iri": "Huawei"})
-    assert bound == {"_chip_iri": ID.huawei}
+    given = {"_chip_iri": "NVIDIA GPUs"}
+    bound = bind_parameters(project_dataset(), saved("chip-to-goal"), given)
+    assert bound == {"_chip_iri": ID["nvidia-gpus"]}
 
 
 @pytest.mark.parametrize(

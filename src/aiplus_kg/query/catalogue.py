@@ -10,12 +10,17 @@ lines starting with ``#+`` in a small YAML subset::
     #+   - chips
     #+ defaults:
     #+   - chip: id:ascend-910b
+    #+ classes:
+    #+   - chip: aip:Chip
 
-Keys are ``summary`` and ``description`` (text), ``tags`` (a list of words) and
-``defaults`` (a list of ``name: value`` pairs). Values may be quoted with ``"`` or
-``'``. Anything else is an error naming the file and the line. The query itself is
-parsed and checked by :mod:`aiplus_kg.query.guard`; its parameters are described in
-:mod:`aiplus_kg.query.parameters`.
+Keys are ``summary`` and ``description`` (text), ``tags`` (a list of words),
+``defaults`` (a list of ``name: value`` pairs: a parameter's value when none is given)
+and ``classes`` (a list of ``name: class`` pairs: the class an IRI parameter's value
+must belong to, as a prefixed name with a project prefix or an ``<IRI>``; a value of
+another class is refused, naming the closest entities of the class). Values may be
+quoted with ``"`` or ``'``. Anything else is an error naming the file and the line.
+The query itself is parsed and checked by :mod:`aiplus_kg.query.guard`; its
+parameters are described in :mod:`aiplus_kg.query.parameters`.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from aiplus_kg.errors import InputError, located
+from aiplus_kg.load.terms import iri_problem
+from aiplus_kg.namespaces import curie, expand_curie
 from aiplus_kg.project import Project, display_path
 from aiplus_kg.query.parameters import Parameter, find_parameters
 from aiplus_kg.views.terminal import printable
@@ -52,7 +59,7 @@ __all__ = [
     "render_catalogue",
 ]
 
-HEADER_KEYS = ("summary", "description", "tags", "defaults")
+HEADER_KEYS = ("summary", "description", "tags", "defaults", "classes")
 TEXT_KEYS = ("summary", "description")
 NAME_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _HEADER_LINE = re.compile(r"#\+(?P<rest>.*)")
@@ -67,6 +74,7 @@ class Header:
     description: str = ""
     tags: tuple[str, ...] = ()
     defaults: tuple[tuple[str, str, int], ...] = ()  # (name, value, line)
+    classes: tuple[tuple[str, str, int], ...] = ()  # (name, class, line)
 
 
 @dataclass(frozen=True)
@@ -177,7 +185,8 @@ class _HeaderParser:
             raise self.error(f"expected '- name: value' in {key}, got {item!r}", number)
         name = pair.group("key")
         if any(name == seen for seen, _, _ in self.lists[key]):
-            raise self.error(f"default for {name!r} given twice", number)
+            what = "default" if key == "defaults" else "class"
+            raise self.error(f"{what} for {name!r} given twice", number)
         value = _unquote(pair.group("value"), self.display, number)[0]
         self.lists[key].append((name, value, number))
 
@@ -187,6 +196,7 @@ class _HeaderParser:
             description=self.scalars.get("description", ""),
             tags=tuple(tag for tag, _, _ in self.lists.get("tags", [])),
             defaults=tuple(self.lists.get("defaults", [])),
+            classes=tuple(self.lists.get("classes", [])),
         )
 
 
@@ -223,9 +233,17 @@ def _query_record(query: SavedQuery) -> dict[str, object]:
             "description": query.header.description,
             "tags": list(query.header.tags),
             "defaults": [list(item) for item in query.header.defaults],
+            "classes": [list(item) for item in query.header.classes],
         },
         "parameters": [
-            [p.name, p.variable, p.kind, str(p.datatype) if p.datatype else None, p.default]
+            [
+                p.name,
+                p.variable,
+                p.kind,
+                str(p.datatype) if p.datatype else None,
+                p.default,
+                str(p.class_iri) if p.class_iri else None,
+            ]
             for p in query.parameters
         ],
         "form": prepared.form,
@@ -248,10 +266,18 @@ def _query_from_record(
         description=head["description"],
         tags=tuple(head["tags"]),
         defaults=tuple((n, v, int(line)) for n, v, line in head["defaults"]),
+        classes=tuple((n, v, int(line)) for n, v, line in head["classes"]),
     )
     parameters = tuple(
-        Parameter(name, variable, kind, URIRef(datatype) if datatype else None, default)
-        for name, variable, kind, datatype, default in record["parameters"]
+        Parameter(
+            name,
+            variable,
+            kind,
+            URIRef(datatype) if datatype else None,
+            default,
+            URIRef(cls) if cls else None,
+        )
+        for name, variable, kind, datatype, default, cls in record["parameters"]
     )
     prepared = PreparedQuery(
         query=None,
@@ -311,7 +337,38 @@ def load_query(path: Path, *, root: Path | None = None) -> SavedQuery:
 
     prepared = prepare(text, None, display=display)
     parameters = find_parameters(prepared.mentioned, prepared.variables, header.defaults, display)
+    parameters = _with_classes(parameters, header.classes, display)
     return SavedQuery(name, path, display, text, header, parameters, prepared)
+
+
+def _class_iri(text: str, display: str, line: int) -> URIRef:
+    """A class of the ``classes`` header: ``<IRI>`` or a prefixed name with a project
+    prefix."""
+    bracketed = text.startswith("<") and text.endswith(">")
+    iri = URIRef(text[1:-1]) if bracketed else expand_curie(text)
+    if iri is None or iri_problem(iri) is not None:
+        message = f"{text!r} is not a class: write a prefixed name (aip:Chip) or an <IRI>"
+        raise InputError(located(display, message, line))
+    return iri
+
+
+def _with_classes(
+    parameters: tuple[Parameter, ...], classes: Sequence[tuple[str, str, int]], display: str
+) -> tuple[Parameter, ...]:
+    """``parameters``, each IRI parameter with the class the header gives it; a class
+    for no parameter, or for one that is not an IRI, is an :class:`InputError`."""
+    by_name = {p.name: p for p in parameters}
+    for name, text, line in classes:
+        param = by_name.get(name)
+        if param is None:
+            known = ", ".join(by_name) or "none"
+            message = f"class for unknown parameter {name!r} (parameters: {known})"
+            raise InputError(located(display, message, line))
+        if param.kind != "iri":
+            message = f"parameter {name!r} is a {param.type_text}: only an IRI has a class"
+            raise InputError(located(display, message, line))
+        by_name[name] = replace(param, class_iri=_class_iri(text, display, line))
+    return tuple(by_name[p.name] for p in parameters)
 
 
 def load_catalogue(source: Project | Path) -> list[SavedQuery]:
@@ -386,6 +443,7 @@ def catalogue_dict(catalogue: Sequence[SavedQuery]) -> list[dict[str, object]]:
                     "type": p.type_text,
                     "default": p.default,
                 }
+                | ({"class": curie(str(p.class_iri))} if p.class_iri else {})
                 for p in q.parameters
             ],
             "ordered": q.prepared.ordered,

@@ -9,12 +9,18 @@ variable, and it shows which value the rows are about. Values are bound as RDF t
 never written into the query text. An IRI parameter accepts an IRI, a prefixed name or
 a label (see :func:`aiplus_kg.load.resolve.resolve`), and an article also by its stem or
 its number (``001``).
+
+An IRI parameter may expect a class (the query's header says so: see
+:mod:`aiplus_kg.query.catalogue`): a value that is not an instance of it, or of one of
+its subclasses, is refused, naming what the value is and the entities of the class
+closest to it (those whose labels share words with it), rather than giving no rows.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -22,11 +28,19 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from aiplus_kg.errors import InputError, located
-from aiplus_kg.load.resolve import resolve
+from aiplus_kg.load.resolve import normalize_label, resolve
 from aiplus_kg.load.store import dataset_graphs
-from aiplus_kg.load.terms import NOT_IN_IRI, shown_text, text_problem
+from aiplus_kg.load.terms import (
+    LABEL_PROPERTIES,
+    NOT_IN_IRI,
+    TripleSource,
+    label,
+    shown_text,
+    term_text,
+    text_problem,
+)
 from aiplus_kg.load.turtle import quiet_rdflib_terms
-from aiplus_kg.namespaces import SRC, XSD
+from aiplus_kg.namespaces import RDF, RDFS, SRC, XSD, curie
 
 if TYPE_CHECKING:
     from aiplus_kg.load.store import Store
@@ -36,6 +50,7 @@ __all__ = [
     "Parameter",
     "Parametrised",
     "bind_parameters",
+    "check_class",
     "find_parameters",
     "parse_assignments",
     "parse_parameter",
@@ -81,11 +96,13 @@ class Parameter:
     kind: str  # "iri" or "literal"
     datatype: URIRef | None = None
     default: str | None = None
+    class_iri: URIRef | None = None
+    """The class an IRI parameter's value must belong to, if the query says."""
 
     @property
     def type_text(self) -> str:
         if self.kind == "iri":
-            return "IRI"
+            return f"IRI of {curie(str(self.class_iri))}" if self.class_iri else "IRI"
         return f"xsd:{str(self.datatype).rpartition('#')[2]}" if self.datatype else "string"
 
 
@@ -212,13 +229,15 @@ def bind_parameters(
 
 def _bind_one(source: Dataset | Store, param: Parameter, value: str, name: str) -> Node:
     if param.kind == "iri":
-        article = _article_iri(source, value.strip())
-        if article is not None:
-            return article
+        iri = _article_iri(source, value.strip())
         try:
-            return resolve(source, value)
+            if iri is None:
+                iri = resolve(source, value)
+            if param.class_iri is not None:
+                check_class(source, iri, param.class_iri, value)
         except InputError as exc:
             raise InputError(f"parameter {param.name!r} of {name}: {exc}") from None
+        return iri
     literal = _typed_literal(value, param.datatype)
     if literal is None:
         raise InputError(
@@ -252,3 +271,99 @@ def _typed_literal(value: str, datatype: URIRef | None) -> Literal | None:
     if pattern is not None and not pattern.fullmatch(value):
         return None
     return literal
+
+
+# --- the class a parameter expects ---------------------------------------------------
+
+_STOP_WORDS = frozenset(
+    re.split(r"\s+", "a an and at by de des du et for from in l la le les of on the to un une")
+)
+"""Words that say nothing of what an entity is (English and French)."""
+_CLOSE = 5
+"""Entities of the right class a refusal names, at most."""
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", normalize_label(text)) if w not in _STOP_WORDS}
+
+
+def _with_subclasses(source: TripleSource, cls: URIRef) -> set[Node]:
+    """``cls`` and every class below it along ``rdfs:subClassOf``."""
+    below: dict[Node, set[Node]] = {}
+    for sub, sup in source.subject_objects(RDFS.subClassOf):
+        below.setdefault(sup, set()).add(sub)
+    found: set[Node] = {cls}
+    stack: list[Node] = [cls]
+    while stack:
+        for sub in below.get(stack.pop(), ()):
+            if sub not in found:
+                found.add(sub)
+                stack.append(sub)
+    return found
+
+
+def _labels(source: TripleSource, node: Node) -> list[str]:
+    return [str(v) for p in LABEL_PROPERTIES for v in source.objects(node, p)]
+
+
+def _named(source: TripleSource, node: Node) -> str:
+    """``id:x (label)``, or the term alone when it has no label."""
+    name = label(source, node)
+    return f"{term_text(node)} ({name})" if name else term_text(node)
+
+
+def _a(source: TripleSource, cls: Node) -> str:
+    """``a chip (aip:Chip)``, ``an AI model (aip:AIModel)``."""
+    name = label(source, cls)
+    if not name:
+        return f"a {term_text(cls)}"
+    article = "an" if name[:1].lower() in "aeiou" else "a"
+    return f"{article} {name} ({term_text(cls)})"
+
+
+def _closest(
+    source: TripleSource, members: Iterable[Node], text: str, iri: Node
+) -> tuple[list[Node], bool]:
+    """The ``members`` closest to what was given (``text``, naming ``iri``), best
+    first: those whose labels share the most words with it (or with the labels of
+    ``iri``), else those whose labels are most alike; and whether any was close."""
+    given = _words(text) | {w for name in _labels(source, iri) for w in _words(name)}
+    names = {m: _labels(source, m) for m in members if m != iri}
+    scored = []
+    for member, labels in names.items():
+        shared = max((len(given & _words(name)) for name in labels), default=0)
+        if shared:
+            scored.append((-shared, label(source, member) or str(member), member))
+    if scored:
+        return [m for _, _, m in sorted(scored, key=lambda t: (t[0], t[1], str(t[2])))], True
+    by_name = {normalize_label(name): m for m, labels in names.items() for name in labels}
+    alike = difflib.get_close_matches(normalize_label(text), list(by_name), n=_CLOSE, cutoff=0.6)
+    if alike:
+        return list(dict.fromkeys(by_name[name] for name in alike)), True
+    return sorted(names, key=lambda m: ((label(source, m) or "").casefold(), str(m))), False
+
+
+def check_class(source: TripleSource, iri: Node, cls: URIRef, text: str) -> None:
+    """Refuse (:class:`InputError`) an ``iri`` (given as ``text``) that is not an
+    instance of ``cls`` or of a subclass of it: the message says what it is, and names
+    the entities of ``cls`` closest to ``text``."""
+    classes = _with_subclasses(source, cls)
+    types = set(source.objects(iri, RDF.type))
+    if types & classes:
+        return
+    what = " and ".join(sorted(_a(source, t) for t in types)) or "which has no class"
+    given = shown_text(text.strip())
+    message = f"'{given}' is {_named(source, iri)}, {what}, not {_a(source, cls)}"
+    members = {s for s, t in source.subject_objects(RDF.type) if t in classes}
+    close, alike = _closest(source, members, text, iri)
+    if close:
+        listed = "; ".join(_named(source, m) for m in close[:_CLOSE])
+        if alike:
+            message += f"; closest of class {term_text(cls)}: {listed}"
+        else:
+            message += f"; of class {term_text(cls)}: {listed}"
+            if len(close) > _CLOSE:
+                message += f"... ({len(close)} in all)"
+    else:
+        message += f"; the graph has no entity of class {term_text(cls)}"
+    raise InputError(message)
