@@ -18,6 +18,7 @@ original; a blank node that two graphs share becomes one blank node per graph.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import sys
@@ -35,8 +36,17 @@ from aiplus_kg.errors import InputError
 from aiplus_kg.export.canon import canonical_graph, canonical_lines, graph_tag
 from aiplus_kg.export.fmt import SortedLongTurtleSerializer, to_turtle, turtle_graph
 from aiplus_kg.export.jsonld import jsonld_chunks
+from aiplus_kg.export.void import SD
 from aiplus_kg.load.terms import DEFAULT_GRAPH_ID, graph_name, named_graphs, union_graph
-from aiplus_kg.namespaces import AIPG, ONTOLOGY_GRAPH, PLAIN_IRI, REFERENCE_GRAPH, SRC, expand_curie
+from aiplus_kg.namespaces import (
+    AIPG,
+    ONTOLOGY_GRAPH,
+    PLAIN_IRI,
+    PREFIXES,
+    REFERENCE_GRAPH,
+    SRC,
+    expand_curie,
+)
 from aiplus_kg.reason.inferred import inferred_triples
 
 __all__ = [
@@ -50,6 +60,7 @@ __all__ = [
     "select_graphs",
     "serialize",
     "serialize_chunks",
+    "usual_prefixes",
 ]
 
 FORMATS: dict[str, str] = EXPORT_FORMATS
@@ -62,8 +73,40 @@ INFERRED_GRAPH = AIPG["inferred"]
 """The named graph that ``--inferred`` adds: the cleaned OWL RL closure."""
 
 
+_GENERATED_PREFIX = re.compile(r"ns\d+|_\d+|default\d*")
+"""Prefixes rdflib makes up for a namespace that has none (``ns1``...)."""
+
+
+@functools.cache
+def usual_prefixes() -> dict[str, str]:
+    """Prefix -> namespace for the namespaces an export may use: the project's (see
+    :data:`~aiplus_kg.namespaces.PREFIXES`), ``sd:`` for the SPARQL service description
+    the VoID graph uses, and the usual prefixes of the vocabularies rdflib knows
+    (``vann:``, ``dc:``, ``geo:``...). Each namespace has one prefix, the project's
+    first."""
+    known = Graph(bind_namespaces="rdflib").namespaces()
+    found = {str(p): str(n) for p, n in known if str(p) not in ("xml", "")}
+    found["sd"] = str(SD)
+    found.update(PREFIXES)
+    taken = set(PREFIXES.values())
+    return {p: n for p, n in found.items() if p in PREFIXES or n not in taken}
+
+
 def _namespaces(dataset: Dataset) -> list[tuple[str, str]]:
-    return sorted((str(p), str(n)) for p, n in dataset.namespaces())
+    """The prefixes to write a dataset with: each namespace under its usual prefix (see
+    :func:`usual_prefixes`), then the dataset's own bindings for the other namespaces,
+    except those rdflib made up (``ns1``); only the prefixes in use are written, and no
+    namespace is left for rdflib to name ``ns1``."""
+    usual = usual_prefixes()
+    namespaces = set(usual.values())
+    own = [
+        (str(p), str(n))
+        for p, n in dataset.namespaces()
+        if str(n) not in namespaces
+        and str(p) not in usual
+        and not _GENERATED_PREFIX.fullmatch(str(p))
+    ]
+    return sorted([*usual.items(), *own])
 
 
 def _ttl(dataset: Dataset) -> Iterator[bytes]:
