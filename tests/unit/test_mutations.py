@@ -278,16 +278,21 @@ def _duplicate_english_label(ds: Dataset) -> list:
 
 
 def _break_claim(n: int) -> Builder:
+    """Assert the statement of a hedged claim as a plain fact, in the claim's graph: a
+    hedged statement lives only in its claim (docs/hedges.md)."""
+
     def build(ds: Dataset) -> list:
         out = []
-        for claim in _first(_entities(ds, AIP.Claim), n):
+        hedged = [c for c in _entities(ds, AIP.Claim) if ds.value(c, AIP.hedge) is not None]
+        for claim in _first(hedged, n):
             triple = (
                 ds.value(claim, AIP.claimSubject),
                 ds.value(claim, AIP.claimPredicate),
                 ds.value(claim, AIP.claimObject),
             )
-            assert triple in ds, f"{curie(str(claim))} qualifies a triple the graph lacks"
-            out.append(("break-claim", curie(str(claim)), (triple,), ()))
+            assert triple not in ds, f"{curie(str(claim))} qualifies a triple the graph asserts"
+            graph = _where(ds, (claim, RDF.type, AIP.Claim))[0]
+            out.append(("break-claim", curie(str(claim)), (), ((*triple, graph),)))
         return out
 
     return build

@@ -37,7 +37,11 @@ def test_ascend_to_self_sufficiency(links: object) -> None:
     adopts = steps[0].links[0]
     assert (adopts.property, adopts.direction) == (str(AIP.adopts), "backward")
     assert adopts.sources == ["src:001-c4f603b6c01e8ba9"]
-    assert [(h.label, h.level, h.on) for h in adopts.hedges] == [("reported", "entity", "subject")]
+    # the adoption is a hedged statement (its claim only) of a decision hedged as a whole
+    assert [(h.label, h.level, h.on) for h in adopts.hedges] == [
+        ("reported", "triple", "statement"),
+        ("reported", "entity", "subject"),
+    ]
     assert steps[1].links[0].property_label == "serves"
     assert steps[1].links[0].direction == "forward"
     assert steps[2].links == []

@@ -55,7 +55,8 @@ def _graph(context: object) -> URIRef:
 
 def test_chip_to_goal_answers_the_issue() -> None:
     """Ascend 910B -> DeepSeek R2 (reported, article 001) -> the decision (reported)
-    -> technological self-sufficiency, which China pursues."""
+    -> technological self-sufficiency, which China pursues. The reported links are
+    hedged claims only (never asserted), and the query still shows them."""
     rows = default_results("chip-to-goal").bindings()
     links = {(r["subject"], r["property"], r["object"]): r for r in rows}
     article = SRC["001-c4f603b6c01e8ba9"]
@@ -66,6 +67,7 @@ def test_chip_to_goal_answers_the_issue() -> None:
         (ID["deepseek-r2-chip-decision"], AIP.serves, ID["technological-self-sufficiency"])
     ]
     assert serves["subjectHedge"] == AIP.Reported
+    assert serves["linkHedge"] == AIP.Reported
     assert serves["source"] == article
     assert (ID.china, AIP.pursues, ID["technological-self-sufficiency"]) in links
     made = [r for r in default_results("chip-to-goal").bindings() if r["property"] == AIP.madeBy]
@@ -85,6 +87,10 @@ def test_sectors_targeted_is_every_targets_sector_statement() -> None:
     statements = {
         (o, s, _graph(g)) for s, _, o, g in dataset.quads((None, AIP.targetsSector, None, None))
     }
+    for claim, _, _, g in dataset.quads((None, AIP.claimPredicate, AIP.targetsSector, None)):
+        if (claim, AIP.hedge, None) in dataset:
+            subject = dataset.value(claim, AIP.claimSubject)
+            statements.add((dataset.value(claim, AIP.claimObject), subject, _graph(g)))
     rows = {
         (r["sector"], r["by"], r["source"]) for r in default_results("sectors-targeted").bindings()
     }
@@ -107,10 +113,30 @@ def test_multi_source_facts_by_counting_graphs() -> None:
 
 
 def test_article_facts_is_the_article_graph() -> None:
+    """The plain statements of the article graph, and the hedged ones its claims hold."""
     graph = project_dataset().graph(SRC["001-c4f603b6c01e8ba9"])
     claims = set(graph.subjects(RDF.type, AIP.Claim))
-    skipped = {AIP.statedIn, RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.note}
+    skipped = {
+        AIP.statedIn,
+        RDFS.label,
+        SKOS.prefLabel,
+        SKOS.altLabel,
+        SKOS.note,
+        SKOS.editorialNote,
+    }
     expected = {(s, p, o) for s, p, o in graph if p not in skipped and s not in claims}
+    hedged = {
+        (
+            graph.value(c, AIP.claimSubject),
+            graph.value(c, AIP.claimPredicate),
+            graph.value(c, AIP.claimObject),
+        )
+        for c in claims
+        if (c, AIP.hedge, None) in graph
+    }
+    assert hedged
+    assert not hedged & expected
+    expected |= hedged
     rows = {
         (r["subject"], r["property"], r["object"])
         for r in default_results("article-facts").bindings()
@@ -128,4 +154,11 @@ def test_compute_vouchers_budgets_in_both_currencies() -> None:
     assert shanghai["level"] == AIP.MunicipalLevel
     assert rows[ID["compute-vouchers-henan"]]["placeType"] == AIP.Province
     assert rows[ID["compute-vouchers-henan"]]["level"] == AIP.ProvincialLevel
-    assert rows[ID["compute-vouchers-shandong-extension"]]["hedge"] == AIP.Planned
+    shandong = {
+        int(r["budget"]): r
+        for r in default_results("compute-vouchers").bindings()
+        if r["scheme"] == ID["compute-vouchers-shandong"]
+    }
+    assert "budgetHedge" not in shandong[30_000_000]
+    assert shandong[1_000_000_000]["budgetHedge"] == AIP.Planned
+    assert int(shandong[1_000_000_000]["equivalent"]) == 140_000_000

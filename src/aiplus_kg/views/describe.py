@@ -1,4 +1,9 @@
-"""Everything the graph says about one entity, with sources and hedges."""
+"""Everything the graph says about one entity, with sources and hedges.
+
+A hedged statement is not asserted, only qualified by its claim (see
+:mod:`aiplus_kg.views.hedges`); it is listed here beside the plain ones, with the
+graphs of its claims as its sources and its hedge.
+"""
 
 from __future__ import annotations
 
@@ -142,6 +147,11 @@ def describe(dataset: Dataset, entity: URIRef) -> Description:
     for s, p, o, g in dataset.quads((None, None, entity, None)):
         if not (p in CLAIM_LINKS and s in index.claims):
             incoming[(s, p, o)].add(_graph_iri(g))
+    for (s, p, o), graphs in index.statements().items():
+        if s == entity and p not in HEADER_PROPERTIES:
+            outgoing[(s, p, o)].update(graphs)
+        if o == entity:
+            incoming[(s, p, o)].update(graphs)
 
     labels: dict[str, list[str]] = defaultdict(list)
     for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):

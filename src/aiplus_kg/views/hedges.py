@@ -1,14 +1,17 @@
 """Hedges as data: which statements and entities are hedged, where, and by whom.
 
-Two forms exist in the graph:
+Two forms exist in the graph (see docs/hedges.md):
 
 * entity level: ``?x aip:hedge ?h`` (the entity's existence or status is hedged);
-* triple level: ``?c a aip:Claim ; rdf:subject ?s ; rdf:predicate ?p ;
-  rdf:object ?o ; aip:hedge ?h`` (optionally ``aip:accordingTo ?source`` and
-  ``skos:note``), in the same article graph as the asserted triple ``?s ?p ?o``.
-  The ontology's own ``aip:claimSubject``, ``aip:claimPredicate`` and
-  ``aip:claimObject`` may stand for ``rdf:subject``, ``rdf:predicate`` and
-  ``rdf:object``.
+* triple level: ``?c a aip:Claim ; aip:claimSubject ?s ; aip:claimPredicate ?p ;
+  aip:claimObject ?o ; aip:hedge ?h`` (optionally ``aip:accordingTo ?source`` and
+  ``skos:note``) in an article graph. The hedged statement ``?s ?p ?o`` itself is
+  not asserted: the claim is the only place it lives, so that a query that does not
+  ask for hedges never reads it as a plain fact. ``rdf:subject``, ``rdf:predicate``
+  and ``rdf:object`` may stand for the ontology's three properties.
+
+:meth:`HedgeIndex.statements` gives the hedged statements with the graphs stating
+them, for the views that show them beside the plain ones (describe, path, draw).
 """
 
 from __future__ import annotations
@@ -65,6 +68,10 @@ class HedgeIndex:
 
     def for_entity(self, entity: Node) -> list[Hedge]:
         return self.by_entity.get(entity, [])
+
+    def statements(self) -> dict[Triple, set[URIRef]]:
+        """Each statement a hedged claim qualifies, with the graphs of its claims."""
+        return {triple: {h.graph for h in hedges} for triple, hedges in self.by_triple.items()}
 
 
 def _notes(dataset: Dataset, node: Node) -> tuple[str, ...]:

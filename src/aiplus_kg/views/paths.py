@@ -7,7 +7,9 @@ direction. Left out are:
 * ``rdf:type``, labels, notes, ``aip:summary`` and ``aip:statedIn`` (bookkeeping, not
   relations), SKOS scheme membership, and literals;
 * qualified claims (``aip:Claim`` nodes and their ``aip:claimSubject`` ... links):
-  they qualify a link rather than make one;
+  they qualify a link rather than make one. The statement a hedged claim qualifies
+  is a link, though the graph does not assert it (see :mod:`aiplus_kg.views.hedges`):
+  it joins its subject and object, with its hedge, in the graph of its claim;
 * ontology terms (classes, properties, hedge values, anything the ontology graph
   describes or in the ``aip:`` namespace) and the articles themselves, so that two
   entities are never "connected" through ``owl:Thing`` or through the article that
@@ -182,6 +184,14 @@ def build_link_graph(dataset: Dataset) -> LinkGraph:
         neighbours[s].add(o)
         neighbours[o].add(s)
         statements[frozenset((s, o))][(s, p, o)].add(graph_iri)
+    for (s, p, o), graphs in index.statements().items():
+        if p in SKIPPED_PROPERTIES or s == o or ONTOLOGY_GRAPH in graphs:
+            continue
+        if not (_is_node(s, excluded) and _is_node(o, excluded)):
+            continue
+        neighbours[s].add(o)
+        neighbours[o].add(s)
+        statements[frozenset((s, o))][(s, p, o)].update(graphs)
     return LinkGraph(dict(neighbours), dict(statements), index)
 
 

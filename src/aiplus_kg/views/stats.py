@@ -39,7 +39,8 @@ class ClassCount:
 
 @dataclass(frozen=True)
 class ArticleFacts:
-    """Triples of one article graph; ``facts`` leaves out the aip:Claim records,
+    """Triples of one article graph; ``facts`` leaves out the aip:Claim records but
+    counts the statement each hedged claim qualifies (which the graph does not assert),
     ``hedged`` counts the facts hedged at triple or entity level."""
 
     graph: str
@@ -83,12 +84,17 @@ def compute_stats(dataset: Dataset) -> Stats:
         iri = graph.identifier
         if not (isinstance(iri, URIRef) and iri.startswith(str(SRC))):
             continue
-        facts = [t for t in graph if t[0] not in index.claims]
+        claimed = {
+            triple
+            for triple, hedges in index.by_triple.items()
+            if any(h.graph == iri for h in hedges)
+        }
+        facts = {t for t in graph if t[0] not in index.claims} | claimed
         hedged = 0
         for triple in facts:
             if triple[1] == AIP.hedge:
                 continue
-            if any(h.graph == iri for h in index.for_triple(triple)) or index.for_entity(triple[0]):
+            if triple in claimed or index.for_entity(triple[0]):
                 hedged += 1
         claims = sum(1 for c in graph.subjects(RDF.type, AIP.Claim))
         articles.append(
