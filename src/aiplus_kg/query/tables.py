@@ -23,7 +23,7 @@ ELLIPSIS = "…"
 MIN_COLUMN = 8
 """The narrowest a column gets when the table is made to fit (unless its cells are
 narrower)."""
-LONG_WORD = 20
+LONG_WORD = 30
 """Words up to this long are not broken when the columns can hold them."""
 SEPARATOR = "  "
 
