@@ -12,6 +12,7 @@ from aiplus_kg.cli.options import (
     emit_json,
     format_option,
     knowledge_graph,
+    table_width,
 )
 from aiplus_kg.project import display_path
 
@@ -20,16 +21,36 @@ __all__ = ["describe", "docs", "path", "stats"]
 
 @click.command(epilog=EXIT_CODES)
 @format_option
+@click.option(
+    "--inferred",
+    is_flag=True,
+    help="Also count what the OWL RL closure infers (as export --inferred writes it).",
+)
 @click.pass_context
-def stats(ctx: click.Context, output_format: str) -> None:
-    """Count triples, entities per class and facts per article."""
+def stats(ctx: click.Context, output_format: str, inferred: bool) -> None:
+    """Count facts per article, entities per class and hedged statements per hedge.
+
+    The ontology's terms (owl:Class, skos:Concept...), the triples of the ontology and
+    reference graphs and, with --inferred, what inference adds are counted apart, in
+    their own section (JSON: "ontology").
+    """
     from aiplus_kg.views.stats import compute_stats, render_text
 
-    result = compute_stats(knowledge_graph(ctx).dataset)
+    kg = knowledge_graph(ctx)
+    dataset = kg.dataset
+    added = None
+    if inferred:
+        from aiplus_kg.load.terms import named_graphs
+        from aiplus_kg.namespaces import ONTOLOGY_GRAPH
+        from aiplus_kg.reason.inferred import inferred_triples
+
+        ontology = dataset.graph(ONTOLOGY_GRAPH)
+        added = inferred_triples(named_graphs(dataset), (), ontology, engine=kg.engine)
+    result = compute_stats(dataset, added)
     if output_format == "json":
         emit_json(result.to_dict())
     else:
-        click.echo(render_text(result), nl=False)
+        click.echo(render_text(result, table_width(None)), nl=False)
 
 
 @click.command(epilog=EXIT_CODES)
