@@ -121,7 +121,7 @@ def test_malformed_turtle_names_file_and_line(mini_copy: Path, command: list[str
 
 
 def test_unexpected_exception_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(dataset: object) -> None:
+    def broken(*_: object) -> None:
         raise ZeroDivisionError("division by zero\nsecond line")
 
     monkeypatch.setattr("aiplus_kg.views.stats.compute_stats", broken)
