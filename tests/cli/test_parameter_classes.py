@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.query_support import ROOT
-from tests.support import run_cli
+from tests.support import copy_project, run_cli
 
 MAKERS = """\
 #+ summary: Who makes a chip
@@ -128,3 +128,22 @@ def test_the_catalogue_shows_the_class(project: Path) -> None:
     ]
     text = run_cli("queries", root=project).stdout
     assert "--param chip=... (IRI of aip:Chip, default id:ascend-910c)" in text
+
+
+def test_only_the_entities_sharing_the_most_words_are_named(tmp_path: Path) -> None:
+    """An article parameter that expects an article: a media outlet is refused, and the
+    article whose title shares two words with it is named, not those sharing one."""
+    project = copy_project(tmp_path / "project")
+    query = project / "queries" / "article-facts.rq"
+    default = "#+ defaults:\n#+   - article: src:001-c4f603b6c01e8ba9\n"
+    text = query.read_text(encoding="utf-8")
+    assert default in text
+    classes = "#+ classes:\n#+   - article: aip:Article\n"
+    query.write_text(text.replace(default, default + classes), encoding="utf-8")
+    message = _refused("query", "article-facts", "-p", "article=China Daily", root=project)
+    assert "is id:china-daily (China Daily), a media outlet (aip:MediaOutlet), not an" in message
+    closest = message.split("; closest of class aip:Article: ")[1]
+    assert closest.startswith("src:003-8046cdd2ea859826 (Article 003: ")
+    assert "src:000" not in closest
+    result = run_cli("query", "article-facts", "-p", "article=003", root=project)
+    assert result.exit_code == 0, result.stderr

@@ -324,9 +324,9 @@ def _a(source: TripleSource, cls: Node) -> str:
 def _closest(
     source: TripleSource, members: Iterable[Node], text: str, iri: Node
 ) -> tuple[list[Node], bool]:
-    """The ``members`` closest to what was given (``text``, naming ``iri``), best
-    first: those whose labels share the most words with it (or with the labels of
-    ``iri``), else those whose labels are most alike; and whether any was close."""
+    """The ``members`` closest to what was given (``text``, naming ``iri``): those whose
+    labels share the most words with it (or with the labels of ``iri``), else those
+    whose labels are most alike, best first; and whether any was close."""
     given = _words(text) | {w for name in _labels(source, iri) for w in _words(name)}
     names = {m: _labels(source, m) for m in members if m != iri}
     scored = []
@@ -335,7 +335,9 @@ def _closest(
         if shared:
             scored.append((-shared, label(source, member) or str(member), member))
     if scored:
-        return [m for _, _, m in sorted(scored, key=lambda t: (t[0], t[1], str(t[2])))], True
+        best = min(shared for shared, _, _ in scored)  # the most words shared
+        kept = sorted((t for t in scored if t[0] == best), key=lambda t: (t[1], str(t[2])))
+        return [m for _, _, m in kept], True
     by_name = {normalize_label(name): m for m, labels in names.items() for name in labels}
     alike = difflib.get_close_matches(normalize_label(text), list(by_name), n=_CLOSE, cutoff=0.6)
     if alike:
