@@ -202,7 +202,7 @@ def answer(state: _State, request: Reply) -> Reply:
         if fmt is None:
             wanted = ", ".join(formats) or "none"
             return ("error", 406, f"an ASK answer has no form among the acceptable ({wanted})")
-        return ("ok", fmt, serialize_results(results, fmt))
+        return ("ok", fmt, serialize_results(results, fmt, fixed=bindings))
     except _TooManyRowsError:
         return (
             "error",
