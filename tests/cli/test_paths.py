@@ -13,7 +13,7 @@ def test_cli_connected_pair() -> None:
     result = run_cli("path", "Ascend 910B", "Global South", "--max-hops", "5", root=ROOT)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "3 shortest chains of 5 links from Ascend 910B to Global South"
+    assert lines[0] == "4 shortest chains of 5 links from Ascend 910B to Global South"
     assert "      <--[adopts]--  src:001-c4f603b6c01e8ba9; hedge: reported" in result.stdout
     assert "  Global South (id:global-south)" in lines
 

@@ -49,7 +49,7 @@ def test_ascend_to_self_sufficiency(links: object) -> None:
 
 def test_ascend_to_global_south(links: object) -> None:
     result = _paths("ascend-910b", "global-south", links, max_hops=5)
-    assert (result.length, result.total) == (5, 3)
+    assert (result.length, result.total) == (5, 4)
     for chain in result.chains:
         assert chain.steps[0].name == "Ascend 910B"
         assert chain.steps[-1].name == "Global South"
