@@ -15,12 +15,15 @@ the same order, so that the labels are rdflib's exactly.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 from rdflib import BNode, Graph
 from rdflib.compare import Color, _TripleCanonicalizer
+from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.term import IdentifiedNode, Node
 
 __all__ = [
@@ -186,7 +189,7 @@ class _Refinement:
         self.order, self.queue = _Order(), _Sequence()
         self.part_of: dict[Node, _Part] = {}
         self.position: dict[Node, int] = {}
-        self.fixed: list[Color] = []
+        self.fixed: list[tuple[Color, str]] = []
         self.splittable = 0  # colours of more than one node
         parts: dict[int, _Part] = {}
         last = self.order.head
@@ -203,24 +206,26 @@ class _Refinement:
                 self.splittable += len(nodes) > 1
             else:  # a term, not a blank node: never split, only refined with
                 part = _Part(dict.fromkeys(nodes), color.color, 0, hex_)
-                self.fixed.append(color)
+                self.fixed.append((color, hex_))
             parts[id(color)] = part
-        ordered = sorted(sequence, key=lambda c: (len(c.nodes), c.hash_color()), reverse=True)
-        for color in ordered:
-            self.queue.insert_after(self.queue.head.sprev, parts[id(color)])
+        # rdflib sorts by Color.key(), which is _Part.key()
+        ordered = sorted((parts[id(c)] for c in sequence), key=_Part.key, reverse=True)
+        for part in ordered:
+            self.queue.insert_after(self.queue.head.sprev, part)
 
     def run(self) -> list[Color]:
         """The refined colouring, in rdflib's order: the terms' colours, then the
-        blank nodes'."""
+        blank nodes'; colours of one hash made one, as rdflib's ``_refine`` ends."""
         while self.queue and self.splittable:
             self._step(self.queue.pop())
         canon = self.canon
-        refined = list(self.fixed)
+        colors = list(self.fixed)
         for part in self.order:
             nodes = cast(list[IdentifiedNode], list(part.nodes))
-            refined.append(Color(nodes, canon.hashfunc, part.color, hash_cache=canon.cache))
+            color = Color(nodes, canon.hashfunc, part.color, hash_cache=canon.cache)
             canon.cache[part.color] = part.hex
-        return refined
+            colors.append((color, part.hex))
+        return _combine(colors)
 
     def _step(self, with_: _Part) -> None:
         items: dict[Node, list[_Item]] = {}
@@ -288,6 +293,9 @@ class Canonicalizer(_TripleCanonicalizer):
 
     def __init__(self, graph: Graph) -> None:
         super().__init__(graph)
+        # rdflib's steps only iterate over the graph: read its store once
+        self.triples: tuple[Triple, ...] = tuple(graph)
+        self.graph = self.triples  # type: ignore[assignment]
         self._links: tuple[_Links, _Links] | None = None
         self._item_hashes: dict[_Item, int] = {}
         self.cache: dict[Any, str] = {}
@@ -299,7 +307,7 @@ class Canonicalizer(_TripleCanonicalizer):
         if self._links is None:
             into: _Links = {}
             out: _Links = {}
-            for s, p, o in self.graph:
+            for s, p, o in self.triples:
                 if isinstance(s, BNode):
                     into.setdefault(o, []).append((p, s))
                 if isinstance(o, BNode):
@@ -317,16 +325,28 @@ class Canonicalizer(_TripleCanonicalizer):
 
     def _refine(self, coloring: list[Color], sequence: list[Color]) -> list[Color]:
         if sequence and not self._discrete(coloring):
-            coloring = _Refinement(self, coloring, sequence).run()
-        return _combine(coloring)
+            return _Refinement(self, coloring, sequence).run()
+        return _combine([(color, color.hash_color()) for color in coloring])
+
+    def labels(self) -> dict[BNode, str]:
+        """The canonical label of each blank node (``cb`` and a hash): the steps of
+        rdflib's ``canonical_triples``."""
+        coloring = self._initial_color()
+        coloring = self._refine(coloring, coloring[:])
+        if not self._discrete(coloring):
+            coloring = self._traces(coloring, depth=[0])
+        return {
+            node: f"cb{color.hash_color()}"
+            for color in coloring
+            if isinstance(node := color.nodes[0], BNode)
+        }
 
 
-def _combine(coloring: list[Color]) -> list[Color]:
+def _combine(coloring: list[tuple[Color, str]]) -> list[Color]:
     """rdflib's last step of ``_refine``: colours of one hash become one colour."""
     combined: list[Color] = []
     by_hash: dict[str, Color] = {}
-    for color in coloring:
-        color_hash = color.hash_color()
+    for color, color_hash in coloring:
         if color_hash in by_hash:
             by_hash[color_hash].nodes.extend(color.nodes)
         else:
@@ -342,11 +362,44 @@ def _has_bnode(triple: Triple) -> bool:
     return any(isinstance(node, BNode) for node in triple)
 
 
-def canonical_triples(graph: Graph) -> Iterable[Triple]:
-    """The triples of ``graph`` with rdflib's canonical blank-node labels (``cb...``)."""
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while blank nodes are labelled: the
+    step makes objects by the hundred thousand, which the collector would otherwise
+    walk again and again (a third of the time at 100,000 blank nodes). What the step
+    made is collected when it ends."""
+    if not gc.isenabled():  # paused already, by an outer step or the caller
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
+def _relabelled(graph: Graph, tag: str) -> Iterable[Triple]:
+    """The triples of ``graph``, each blank node labelled ``tag`` + its canonical label."""
     if not any(_has_bnode(t) for t in graph):
         return graph
-    return Canonicalizer(graph).canonical_triples()  # type: ignore[no-any-return]
+    with _bulk():
+        canon = Canonicalizer(graph)
+        nodes = {node: BNode(f"{tag}{label}") for node, label in canon.labels().items()}
+        return [
+            (
+                nodes[s] if isinstance(s, BNode) else s,
+                nodes[p] if isinstance(p, BNode) else p,
+                nodes[o] if isinstance(o, BNode) else o,
+            )
+            for s, p, o in canon.triples
+        ]
+
+
+def canonical_triples(graph: Graph) -> Iterable[Triple]:
+    """The triples of ``graph`` with rdflib's canonical blank-node labels (``cb...``):
+    what ``rdflib.compare.to_canonical_graph`` holds."""
+    return _relabelled(graph, "")
 
 
 def isomorphic(first: Graph, second: Graph) -> bool:
@@ -354,7 +407,8 @@ def isomorphic(first: Graph, second: Graph) -> bool:
     ``rdflib.compare.isomorphic`` decides, in time near linear in the graphs)."""
     if len(first) != len(second):
         return False
-    return bool(Canonicalizer(first).to_hash() == Canonicalizer(second).to_hash())
+    with _bulk():
+        return bool(Canonicalizer(first).to_hash() == Canonicalizer(second).to_hash())
 
 
 def canonical_graph(graph: Graph, *, tag: str = "", target: Graph | None = None) -> Graph:
@@ -364,14 +418,7 @@ def canonical_graph(graph: Graph, *, tag: str = "", target: Graph | None = None)
     goes into ``target`` when given (it should be empty), else into a new graph.
     """
     out = target if target is not None else Graph(bind_namespaces="none")
-
-    def relabel(node: Node) -> Node:
-        return BNode(f"{tag}{node}") if isinstance(node, BNode) else node
-
-    triples = sorted(
-        {(relabel(s), relabel(p), relabel(o)) for s, p, o in canonical_triples(graph)},
-        key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()),
-    )
+    triples = sorted(set(_relabelled(graph, tag)), key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
     out.addN((s, p, o, out) for s, p, o in triples)
     return out
 
@@ -390,5 +437,6 @@ def canonical_lines(graph: Graph, *, tag: str = "") -> list[str]:
     A graph without blank nodes is written as it is: relabelling would change nothing,
     and copying it (the bulk of an export's time) would not change the sorted lines."""
     if any(_has_bnode(t) for t in graph):
-        return ntriples_lines(canonical_graph(graph, tag=tag))
+        # each line as rdflib's N-Triples writer writes it, without the copy
+        return sorted({_nt_row(triple)[:-1] for triple in _relabelled(graph, tag)})
     return ntriples_lines(graph)
