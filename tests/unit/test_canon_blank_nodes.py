@@ -24,6 +24,7 @@ from aiplus_kg.export.canon import (
     canonical_triples,
     graph_tag,
     isomorphic,
+    ntriples_lines,
 )
 from aiplus_kg.export.serialise import serialize
 from aiplus_kg.load.turtle import parse_turtle_data
@@ -74,6 +75,24 @@ def test_isomorphic_agrees_with_rdflib(
             tuple(fresh.setdefault(t, BNode()) if isinstance(t, BNode) else t for t in (s, p, o))  # type: ignore[arg-type]
         )
     assert isomorphic(one, renamed)
+
+
+_text = st.text(
+    alphabet=st.sampled_from(["a", "\n", "\r", '"', "\\", "\u2028", "\u0085", "é", " "]), max_size=6
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_triples, st.lists(_text, max_size=4))
+def test_lines_are_those_of_the_canonical_graph(
+    triples: list[tuple[object, object, object]], texts: list[str]
+) -> None:
+    # canonical_lines writes each line itself: the same lines as serializing the copy
+    graph = _graph(triples)
+    for i, text in enumerate(texts):
+        graph.add((BNode(f"b{i}"), URIRef("http://example.org/t"), Literal(text)))
+    lines = canonical_lines(graph, tag="t")
+    assert lines == ntriples_lines(canonical_graph(graph, tag="t"))
 
 
 def test_labels_are_rdflibs_for_a_few_hundred_blank_nodes() -> None:
