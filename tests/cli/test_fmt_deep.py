@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from aiplus_kg.load.turtle import parse_turtle_data
 from tests.blank_forms import list_text, nested_text, tree_form
@@ -27,6 +29,14 @@ def test_fmt_rewrites_deep_nesting_and_long_lists(mini_copy: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    return Literal(term.value)
+
+
 def test_export_of_deep_nesting(mini_copy: Path) -> None:
     (mini_copy / "graph" / "articles" / "a-deep.ttl").write_text(
         nested_text(2000), encoding="utf-8"
@@ -39,6 +49,14 @@ def test_export_of_deep_nesting(mini_copy: Path) -> None:
         deep = Graph()
         deep += (t for t in exported if str(t[1]).startswith("http://example.org/"))
         assert tree_form(deep) == expected
+    # TriG: one named graph per article (read by pyoxigraph: rdflib's reader recurses)
+    result = run_cli("export", "--format", "trig", root=mini_copy)
+    assert result.exit_code == 0, result.stderr
+    article = Graph()
+    for quad in ox.parse(result.stdout_bytes, format=ox.RdfFormat.TRIG):
+        if str(quad.graph_name).endswith("/a-deep>"):
+            article.add(tuple(_term(t) for t in (quad.subject, quad.predicate, quad.object)))
+    assert tree_form(article) == expected
 
 
 def test_nesting_too_deep_for_rdflibs_parser_is_exit_2(mini_copy: Path) -> None:
