@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from aiplus_kg.load.dataset import LoadedDataset
-from aiplus_kg.namespaces import ID
+from aiplus_kg.namespaces import AIP, ID
 from aiplus_kg.views.describe import describe, render_text
+from tests.query_support import project_dataset
 
 
 def test_triple_level_hedge_with_article_and_source(loaded_mini: LoadedDataset) -> None:
@@ -49,3 +50,19 @@ def test_render_text(loaded_mini: LoadedDataset) -> None:
     assert text.startswith("Huawei <https://w3id.org/aiplus/id/huawei>\n")
     assert "Ascend 910C (id:ascend-910c)  [src:a-one]" in text
     assert "hedge: reported (triple level, src:a-one), according to Reuters (id:reuters)" in text
+
+
+def test_hedged_statement_held_only_by_its_claim_is_listed() -> None:
+    """DeepSeek R2 reportedly uses the Ascend 910B: the graph does not assert it, and
+    describe still lists it, with its hedge and article (docs/hedges.md)."""
+    dataset = project_dataset()
+    assert (ID["deepseek-r2"], AIP.usesChip, ID["ascend-910b"]) not in dataset
+    desc = describe(dataset, ID["deepseek-r2"])
+    (group,) = [g for g in desc.outgoing if g.property == str(AIP.usesChip)]
+    (value,) = group.values
+    assert value.value == str(ID["ascend-910b"])
+    assert value.sources == ["src:001-c4f603b6c01e8ba9"]
+    assert [(h.label, h.level) for h in value.hedges] == [("reported", "triple")]
+    incoming = describe(dataset, ID["ascend-910b"]).incoming
+    uses = [g for g in incoming if g.property == str(AIP.usesChip)]
+    assert [v.value for g in uses for v in g.values] == [str(ID["deepseek-r2"])]
