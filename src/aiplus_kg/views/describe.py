@@ -134,10 +134,11 @@ def _groups(
     return sorted(groups, key=lambda g: (g.label.casefold(), g.property))
 
 
-def describe(dataset: Dataset, entity: URIRef) -> Description:
+def describe(dataset: Dataset, entity: URIRef, index: HedgeIndex | None = None) -> Description:
     """Describe ``entity``: its labels, types and hedges, then every outgoing and
-    incoming statement across all graphs, grouped by property."""
-    index = build_index(dataset)
+    incoming statement across all graphs, grouped by property (``index``: the hedges of
+    ``dataset``, when indexed already)."""
+    index = index if index is not None else build_index(dataset)
 
     outgoing: dict[tuple[Node, Node, Node], set[URIRef]] = defaultdict(set)
     for s, p, o, g in dataset.quads((entity, None, None, None)):
