@@ -13,7 +13,12 @@ Routes (``GET`` unless said otherwise):
 * ``/queries``: the saved queries as JSON, each with its URL and parameters.
 * ``/queries/NAME?PARAM=VALUE...``: runs a saved query (``format`` is reserved for the
   results format); a parameter takes what ``aiplus query --param`` takes.
-* ``/``: the list of routes, as JSON.
+* ``/``: the list of routes, as JSON (the site's first page to a client asking for
+  HTML, such as a browser).
+* ``/id/NAME``, ``/source/STEM``, ``/ontology``, ``/ontology/TERM``, ``/query/NAME``
+  and the site's other files: the pages of ``aiplus site`` and each resource's
+  description in RDF, by content negotiation (:mod:`aiplus_kg.serve.browse`), rendered
+  when the server starts.
 
 Safety, besides binding the loopback interface by default: queries run in worker
 processes (:mod:`aiplus_kg.serve.pool`) with a deadline (503 past it), a row cap
@@ -42,6 +47,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Generator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +66,7 @@ from aiplus_kg.errors import InputError
 from aiplus_kg.project import Project
 from aiplus_kg.query.catalogue import SavedQuery, catalogue_dict, load_catalogue
 from aiplus_kg.query.remote import is_loopback
+from aiplus_kg.serve.browse import Browser, wants_html
 from aiplus_kg.serve.pool import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_ROWS,
@@ -69,6 +76,7 @@ from aiplus_kg.serve.pool import (
     Answer,
     QueryPool,
 )
+from aiplus_kg.views.site import Site
 
 __all__ = [
     "DEFAULT_HOST",
@@ -243,8 +251,10 @@ class SparqlApp:
         catalogue: Sequence[SavedQuery],
         base_url: str,
         hosts: Sequence[str] = ("*",),
+        browser: Browser | None = None,
     ) -> None:
         self.pool = pool
+        self.browser = browser
         self.catalogue = {q.name: q for q in catalogue}
         self.base_url = base_url
         listing = catalogue_dict(catalogue)
@@ -262,6 +272,11 @@ class SparqlApp:
                 Route("/queries", self._guarded(self._queries), methods=every),
                 Route("/queries/", self._guarded(self._queries), methods=every),
                 Route("/queries/{name:path}", self._guarded(self._saved), methods=every),
+                *(
+                    [Route("/{path:path}", self._browse, methods=every)]
+                    if browser is not None
+                    else []
+                ),
             ],
             middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))],
             exception_handlers={404: self._not_found},
@@ -346,15 +361,31 @@ class SparqlApp:
 
     async def _index(self, request: Request, _started: float) -> Response:
         await self._params(request, post_allowed=False)
+        browser = self.browser
+        if browser is not None and wants_html(request.headers.get("accept")):
+            return browser.file(request, "index.html", {"Vary": "Accept"})
         base = self.base_url
-        routes = {
+        routes: dict[str, object] = {
             "sparql": f"{base}/sparql",
             "service-description": f"{base}/sparql",
             "queries": f"{base}/queries",
             "query": f"{base}/queries/NAME?PARAM=VALUE",
             "formats": {fmt: media.split(";")[0] for fmt, media in MEDIA_TYPES.items()},
         }
-        return Response(_json_bytes(routes), media_type="application/json")
+        if browser is None:
+            return Response(_json_bytes(routes), media_type="application/json")
+        routes["pages"] = f"{base}/index.html"
+        routes["resource"] = f"{base}/id/NAME"
+        headers = {"Vary": "Accept"}
+        return Response(_json_bytes(routes), headers=headers, media_type="application/json")
+
+    async def _browse(self, request: Request) -> Response:
+        """A page, a description or a file of the site (see :mod:`aiplus_kg.serve.browse`)."""
+        assert self.browser is not None
+        try:
+            return await self.browser(request)
+        except Exception as exc:
+            return _error(500, f"internal error: {type(exc).__name__}: {exc}")
 
     async def _queries(self, request: Request, _started: float) -> Response:
         await self._params(request, post_allowed=False)
@@ -480,6 +511,7 @@ class SparqlServer:
         *,
         hosts: Sequence[str] = (),
         quiet: bool = False,
+        browser: Browser | None = None,
     ) -> None:
         self.socket = sock
         self.pool = pool
@@ -487,7 +519,7 @@ class SparqlServer:
         shown = f"[{host}]" if ":" in host else host
         self.base_url = f"http://{shown}:{port}"
         self.hosts = allowed_hosts(host, port, hosts)
-        self.app = SparqlApp(pool, catalogue, self.base_url, self.hosts)
+        self.app = SparqlApp(pool, catalogue, self.base_url, self.hosts, browser)
         _log_to_stderr(quiet)
         config = uvicorn.Config(
             self.app.app,
@@ -556,13 +588,15 @@ def make_server(
     quiet: bool = False,
     engine: Engine = "fast",
     log: Callable[[str], None] | None = None,
+    pages: bool = True,
 ) -> SparqlServer:
     """Bind ``host:port`` (``0``: any free port), then load the project in the query
-    workers; call ``serve_forever()`` on the result, and ``close()`` at the end. A
-    server that cannot start (the port, the project, the limits) is an
-    :class:`InputError` naming why."""
+    workers and, meanwhile, render its pages (unless ``pages`` is false); call
+    ``serve_forever()`` on the result, and ``close()`` at the end. A server that cannot
+    start (the port, the project, the limits) is an :class:`InputError` naming why."""
     catalogue = load_catalogue(project)
     sock = _listen(host, port)
+    rendering = _render_pages(project, engine) if pages else None
     extra = {} if log is None else {"log": log}
     pool = QueryPool(
         Path(project.root),
@@ -575,7 +609,25 @@ def make_server(
     )
     try:
         pool.start()
+        browser = Browser(rendering.result()) if rendering is not None else None
     except BaseException:
         sock.close()
+        pool.close()
         raise
-    return SparqlServer(sock, pool, catalogue, hosts=hosts, quiet=quiet)
+    return SparqlServer(sock, pool, catalogue, hosts=hosts, quiet=quiet, browser=browser)
+
+
+def _render_pages(project: Project, engine: Engine) -> Future[Site]:
+    """The site of ``project`` (``aiplus site``'s pages, without their Turtle, which the
+    server makes when asked), rendered in a thread while the workers start."""
+    from aiplus_kg.knowledge_graph import KnowledgeGraph
+    from aiplus_kg.views.site import build_site
+
+    def render() -> Site:
+        return build_site(KnowledgeGraph(project, engine=engine), turtle=False)
+
+    executor = ThreadPoolExecutor(1, thread_name_prefix="aiplus-pages")
+    try:
+        return executor.submit(render)
+    finally:
+        executor.shutdown(wait=False)
