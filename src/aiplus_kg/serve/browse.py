@@ -12,7 +12,7 @@ N-Quads is made from them when asked (the last :data:`CONVERTED_KEPT` kept).
   formats of ``aiplus export`` (Turtle, N-Triples, JSON-LD, TriG, N-Quads); with no
   ``Accept`` header (or only ``*/*``), HTML for a browser (by its ``User-Agent``), Turtle
   otherwise, as Pubby does. ``Vary: Accept, User-Agent``; ``Content-Location`` names the
-  variant's own URL.
+  variant's own URL (relative: ``ascend-910b.ttl``).
 * ``/id/NAME.html``, ``.ttl``, ``.nt``, ``.jsonld``, ``.trig``, ``.nq`` (and
   ``/ontology.html``...): one variant, with no negotiation; the site's other files
   (``/index.html``, ``/entities.html``, ``/assets/...``, ``/search-index.js``,
@@ -271,5 +271,6 @@ class Browser:
             text = f"error: no acceptable format; offered: {offered}\n"
             headers = {**SECURITY_HEADERS, **vary}
             return Response(text.encode(), 406, headers, media_type="text/plain; charset=utf-8")
-        headers = {**vary, "Content-Location": f"/{key}.{fmt}"}
+        # relative to the request's URL, so that it holds behind a proxy's path prefix
+        headers = {**vary, "Content-Location": f"{key.rsplit('/', 1)[-1]}.{fmt}"}
         return await self.variant(request, key, fmt, headers)
