@@ -6,7 +6,7 @@ the code its comment gives (``# exits with 1: ...``). So that nothing is written
 the checkout and nothing outside is needed:
 
 * ``-o FILE`` writes to a file of the same name under ``tmp_path``, which must exist
-  afterwards;
+  afterwards, and so does ``site OUTDIR`` (a folder);
 * ``echo 'TEXT' | aiplus ... -``: TEXT is written to a file under ``tmp_path``, given
   instead of ``-`` (the runner gives the command no standard input);
 * ``> FILE`` is dropped: the runner captures standard output;
@@ -116,6 +116,9 @@ def _rewritten(example: Example, tmp_path: Path) -> tuple[list[str], list[Path]]
         if arg in ("-o", "--output"):
             outputs.append(tmp_path / Path(args[i + 1]).name)
             args[i + 1] = str(outputs[-1])
+    if example.command == "site":  # its OUTDIR, the last argument: a folder under tmp_path
+        outputs.append(tmp_path / Path(args[-1]).name)
+        args[-1] = str(outputs[-1])
     if example.stdin is not None:
         query = tmp_path / "stdin.rq"
         query.write_text(example.stdin + "\n", encoding="utf-8")

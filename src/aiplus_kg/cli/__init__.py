@@ -10,6 +10,7 @@ from aiplus_kg.cli.export import describe_dataset, export, push
 from aiplus_kg.cli.main import cli, main
 from aiplus_kg.cli.query import queries, query, sparql
 from aiplus_kg.cli.serve import serve
+from aiplus_kg.cli.site import site
 
 __all__ = ["cli", "main"]
 
@@ -19,6 +20,7 @@ for _command in (
     export,
     push,
     serve,
+    site,
     fmt,
     check,
     validate,

@@ -93,6 +93,13 @@ def serve(
     /queries/NAME?P=V     a saved query with its parameters
     Results: JSON, XML, CSV or TSV, by Accept header or format=json|xml|csv|tsv.
 
+    \b
+    /id/NAME              an entity: its page (HTML) or its description in
+                          Turtle, N-Triples, JSON-LD, TriG or N-Quads, by the
+                          Accept header; also /source/STEM, /ontology,
+                          /ontology/TERM, /query/NAME and the site's other pages
+                          (the pages of aiplus site, rendered at start)
+
     Every query runs in a sandboxed worker process with a deadline, a row cap and a
     memory cap; a worker that dies is replaced. Updates, SERVICE and FROM outside the
     graph are refused; answers are streamed. Binds 127.0.0.1 by default, and answers
@@ -116,6 +123,7 @@ def serve(
     if not sparql_server.is_loopback(host):
         click.echo(f"aiplus: warning: listening on {host}, beyond this machine", err=True)
     click.echo(f"aiplus: serving {server.base_url}/sparql (Ctrl-C stops)", err=True)
+    click.echo(f"aiplus: pages at {server.base_url}/", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
