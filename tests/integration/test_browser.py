@@ -61,6 +61,7 @@ FLAGS = (
     "--no-first-run",
 )
 WAIT = 20
+SERVE_OPTIONS = ("--port", "0", "--quiet", "--workers", "1")
 
 
 def _default_sigint() -> None:
@@ -72,8 +73,7 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     """The base URL of ``aiplus serve`` on the project, and the folder of its site
     (written while the server loads)."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "aiplus_kg", "--root", str(REPO), "serve"]
-        + ["--port", "0", "--quiet", "--workers", "1"],
+        [*(sys.executable, "-m", "aiplus_kg", "--root", str(REPO), "serve"), *SERVE_OPTIONS],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -134,8 +134,10 @@ def _walk(driver: Any, start: str, screenshot: Path) -> None:
     box = driver.find_element(By.ID, "search")
     box.send_keys("Huawei")
     WebDriverWait(driver, WAIT).until(
-        lambda d: [a.text for a in d.find_elements(By.CSS_SELECTOR, "#search-results a")][:1]
-        == ["Huawei"]
+        lambda d: (
+            [a.text for a in d.find_elements(By.CSS_SELECTOR, "#search-results a")][:1]
+            == ["Huawei"]
+        )
     )
     box.send_keys(Keys.ARROW_DOWN)  # to the first result, by keyboard
     assert driver.switch_to.active_element.text == "Huawei"

@@ -2,10 +2,11 @@
 description in every RDF format, by content negotiation.
 
 The pages are rendered once, when the server starts, by the renderer of ``aiplus site``
-(:func:`aiplus_kg.views.site.build_site`), and kept in memory: the server's memory is
-that of the site (a few MB for today's graph), whatever the traffic. The graph itself is
-not kept: the descriptions are held as N-Quads, and a format other than Turtle and
-N-Quads is made from them when asked (the last :data:`CONVERTED_KEPT` kept).
+(:func:`aiplus_kg.views.site.build_site`) in a process of its own while the query
+workers load (:class:`PageRenderer`), and kept in memory: the server's memory is that of
+the site (about 11 MB for today's graph), whatever the traffic, and it never holds the
+graph itself. The descriptions are held as N-Quads; a format other than N-Quads is made
+from them when asked (the last :data:`CONVERTED_KEPT` kept).
 
 * ``/id/NAME``, ``/source/STEM``, ``/ontology``, ``/ontology/TERM``, ``/query/NAME``:
   the resource, in the format the ``Accept`` header prefers among HTML and the RDF
@@ -24,25 +25,37 @@ N-Quads is made from them when asked (the last :data:`CONVERTED_KEPT` kept).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import os
+import pickle
 import re
+import subprocess
+import sys
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import Future
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from aiplus_kg.errors import AiplusError, InputError, InternalError
+from aiplus_kg.project import Project
 from aiplus_kg.views.site import RDF_FORMATS, SITE_MARKER, Site, not_found_page
 
 __all__ = [
     "CONVERTED_KEPT",
     "FILE_TYPES",
     "Browser",
+    "PageRenderer",
     "browser_agent",
     "etag_of",
     "negotiate",
     "parse_accept",
+    "render_entry",
     "wants_html",
 ]
 
@@ -274,3 +287,110 @@ class Browser:
         # relative to the request's URL, so that it holds behind a proxy's path prefix
         headers = {**vary, "Content-Location": f"{key.rsplit('/', 1)[-1]}.{fmt}"}
         return await self.variant(request, key, fmt, headers)
+
+
+# --- rendering the pages in a process of their own ------------------------------------------
+
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+
+
+def render_entry() -> None:
+    """``python -P -c "...; render_entry()" REPLY_FD ROOT ORIGIN ENGINE``: build the site
+    of the project at ``ROOT`` (without its Turtle files, made when asked) and write it,
+    pickled, to ``REPLY_FD``: ``("ok", site)`` or ``("error", exit code, message)``."""
+    import signal
+
+    from aiplus_kg.knowledge_graph import KnowledgeGraph
+    from aiplus_kg.serve.pool import die_with_parent
+    from aiplus_kg.views.site import build_site
+
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops it
+    reply_fd, root, origin, engine = sys.argv[1:5]
+    reply: tuple[object, ...]
+    try:
+        kg = KnowledgeGraph(Project(Path(root), origin), engine=engine)
+        reply = ("ok", build_site(kg, turtle=False))
+    except AiplusError as exc:
+        reply = ("error", exc.exit_code, str(exc))
+    except Exception as exc:
+        reply = ("error", 3, f"{type(exc).__name__}: {exc}")
+    with os.fdopen(int(reply_fd), "wb") as out:
+        pickle.dump(reply, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class PageRenderer:
+    """The pages of ``project``, rendered by a child process (see :func:`render_entry`)
+    while the server goes on starting; :meth:`result` waits for them, :meth:`stop` ends
+    the child early."""
+
+    def __init__(self, project: Project, engine: str) -> None:
+        read_fd, write_fd = os.pipe()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH", "")) if p
+        )
+        command = [
+            sys.executable,
+            "-P",
+            "-c",
+            "from aiplus_kg.serve.browse import render_entry; render_entry()",
+            str(write_fd),
+            str(project.root),
+            project.origin,
+            engine,
+        ]
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in _collect())
+        try:
+            self.process = subprocess.Popen(
+                command,
+                pass_fds=(write_fd,),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=self.stderr,
+                env=env,
+            )
+        except OSError:
+            os.close(read_fd)
+            self.stderr.close()
+            raise
+        finally:
+            os.close(write_fd)
+        self._future: Future[Site] = Future()
+        threading.Thread(
+            target=self._collect, args=(read_fd,), name="aiplus-pages", daemon=True
+        ).start()
+
+    def _collect(self, read_fd: int) -> None:
+        try:
+            with os.fdopen(read_fd, "rb") as reply:
+                data = reply.read()
+            self.process.wait()
+            self._future.set_result(self._site(data))
+        except BaseException as exc:
+            self._future.set_exception(exc)
+        finally:
+            self.stderr.close()
+
+    def _site(self, data: bytes) -> Site:
+        if not data:
+            self.stderr.seek(0)
+            lines = self.stderr.read().decode("utf-8", "replace").strip().splitlines()
+            detail = lines[-1] if lines else f"exit status {self.process.returncode}"
+            raise InternalError(f"the pages could not be rendered: {detail}")
+        reply = pickle.loads(data)  # written by our own child process
+        if reply[0] == "ok" and isinstance(reply[1], Site):
+            return reply[1]
+        error = InputError if reply[1] == InputError.exit_code else InternalError
+        raise error(f"the pages could not be rendered: {reply[2]}")
+
+    def result(self, timeout: float | None = None) -> Site:
+        """The site, once rendered; the child's error, raised here."""
+        return self._future.result(timeout)
+
+    def stop(self) -> None:
+        """End the child (the server did not start)."""
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)

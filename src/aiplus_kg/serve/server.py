@@ -47,7 +47,6 @@ import threading
 import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Generator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +65,7 @@ from aiplus_kg.errors import InputError
 from aiplus_kg.project import Project
 from aiplus_kg.query.catalogue import SavedQuery, catalogue_dict, load_catalogue
 from aiplus_kg.query.remote import is_loopback
-from aiplus_kg.serve.browse import Browser, wants_html
+from aiplus_kg.serve.browse import Browser, PageRenderer, wants_html
 from aiplus_kg.serve.pool import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_ROWS,
@@ -76,7 +75,6 @@ from aiplus_kg.serve.pool import (
     Answer,
     QueryPool,
 )
-from aiplus_kg.views.site import Site
 
 __all__ = [
     "DEFAULT_HOST",
@@ -591,12 +589,13 @@ def make_server(
     pages: bool = True,
 ) -> SparqlServer:
     """Bind ``host:port`` (``0``: any free port), then load the project in the query
-    workers and, meanwhile, render its pages (unless ``pages`` is false); call
+    workers and, meanwhile, its pages in a process of their own (unless ``pages`` is
+    false); call
     ``serve_forever()`` on the result, and ``close()`` at the end. A server that cannot
     start (the port, the project, the limits) is an :class:`InputError` naming why."""
     catalogue = load_catalogue(project)
     sock = _listen(host, port)
-    rendering = _render_pages(project, engine) if pages else None
+    rendering = PageRenderer(project, engine) if pages else None
     extra = {} if log is None else {"log": log}
     pool = QueryPool(
         Path(project.root),
@@ -613,21 +612,7 @@ def make_server(
     except BaseException:
         sock.close()
         pool.close()
+        if rendering is not None:
+            rendering.stop()
         raise
     return SparqlServer(sock, pool, catalogue, hosts=hosts, quiet=quiet, browser=browser)
-
-
-def _render_pages(project: Project, engine: Engine) -> Future[Site]:
-    """The site of ``project`` (``aiplus site``'s pages, without their Turtle, which the
-    server makes when asked), rendered in a thread while the workers start."""
-    from aiplus_kg.knowledge_graph import KnowledgeGraph
-    from aiplus_kg.views.site import build_site
-
-    def render() -> Site:
-        return build_site(KnowledgeGraph(project, engine=engine), turtle=False)
-
-    executor = ThreadPoolExecutor(1, thread_name_prefix="aiplus-pages")
-    try:
-        return executor.submit(render)
-    finally:
-        executor.shutdown(wait=False)
