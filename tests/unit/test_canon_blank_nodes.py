@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import _TripleCanonicalizer, to_canonical_graph
 from rdflib.compare import isomorphic as rdflib_isomorphic
-from rdflib.compare import to_canonical_graph
 
+import aiplus_kg.export.canon as canon_module
 from aiplus_kg.export.canon import (
+    Canonicalizer,
     _Order,
     _Part,
+    _Refinement,
     canonical_graph,
     canonical_lines,
     canonical_triples,
@@ -28,7 +32,7 @@ from aiplus_kg.export.canon import (
 )
 from aiplus_kg.export.serialise import serialize
 from aiplus_kg.load.turtle import parse_turtle_data
-from tests.blank_forms import flat_graph, list_graph, nested_text, tree_form
+from tests.blank_forms import EX, P, Q, flat_graph, list_graph, nested_text, tree_form
 
 # --- the same labels as rdflib, on small graphs of every shape ---------------------------
 
@@ -132,6 +136,81 @@ def test_export_of_thousands_of_blank_nodes_is_the_same_graph() -> None:
     quads.parse(data=serialize(dataset, "nq"), format="nquads")
     assert tree_form(quads.graph(source)) == expected
     assert f"_:{graph_tag(source)}cb" in serialize(dataset, "nq").decode()
+
+
+# --- blank nodes that nothing tells apart -------------------------------------------------
+
+# a forest of blank nodes under a few terms, each with one of a few descriptions: many
+# are interchangeable (``ex:s ex:p [ ex:q "x" ], [ ex:q "x" ]``)
+_forest = st.lists(
+    st.tuples(st.integers(0, 40), st.integers(0, 1), st.integers(0, 1)), min_size=2, max_size=30
+)
+
+
+def _forest_graph(shape: list[tuple[int, int, int]], order: list[int] | None = None) -> Graph:
+    graph = Graph()
+    blanks: list[BNode] = []
+    triples = []
+    for parent, predicate, value in shape:
+        node = BNode()
+        above = blanks[parent % len(blanks)] if blanks and parent % 3 else URIRef(EX + "s")
+        triples.append((above, (P, Q)[predicate], node))
+        triples.append((node, Q, Literal("xy"[value])))
+        blanks.append(node)
+    for index in order or range(len(triples)):
+        graph.add(triples[index % len(triples)])
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_forest)
+def test_interchangeable_blank_nodes_as_rdflibs_experimental_path(
+    shape: list[tuple[int, int, int]],
+) -> None:
+    graph = _forest_graph(shape)
+    theirs = _TripleCanonicalizer(graph)
+    initial = theirs._initial_color()
+    coloring = theirs._refine(initial, initial[:])
+    ours = Canonicalizer(graph)
+    start = ours._initial_color()
+    refinement = _Refinement(ours, start, start[:])
+    refinement.refine()
+    if theirs._discrete(coloring) or refinement.clashes:
+        return
+    expected = theirs._experimental_path(coloring)
+    refinement.individualize()
+    got = refinement.colors()
+    assert [(c.nodes, c.hash_color()) for c in got] == [(c.nodes, c.hash_color()) for c in expected]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_forest, st.lists(st.integers(0, 100), max_size=60))
+def test_interchangeable_blank_nodes_get_the_same_labels_whatever_their_order(
+    shape: list[tuple[int, int, int]], order: list[int]
+) -> None:
+    # without rdflib's search, whichever blank node goes first: the same lines
+    one, two = _forest_graph(shape), _forest_graph(shape, order)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(canon_module, "SEARCH_LIMIT", 0)
+        lines = canonical_lines(one, tag="t")
+        assert lines == canonical_lines(two, tag="t")
+    again = Graph().parse(data="\n".join(lines), format="nt")
+    assert tree_form(again) == tree_form(one)
+
+
+def test_thousands_of_interchangeable_blank_nodes() -> None:
+    # rdflib's search takes time in the fourth power of their number (50: 10 s)
+    graph = Graph()
+    for _ in range(5000):
+        node, inner = BNode(), BNode()
+        graph.add((URIRef(EX + "s"), P, node))
+        graph.add((node, Q, inner))
+        graph.add((inner, Q, Literal("x")))
+    lines = canonical_lines(graph, tag="t")
+    assert len(lines) == 15000
+    assert tree_form(Graph().parse(data="\n".join(lines), format="nt")) == tree_form(graph)
 
 
 # --- the order of the colouring ----------------------------------------------------------

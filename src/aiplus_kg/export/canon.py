@@ -40,6 +40,10 @@ Triple = tuple[Node, Node, Node]
 _Item = tuple[Any, ...]
 _Links = dict[Node, list[tuple[Node, Node]]]
 
+SEARCH_LIMIT = 16
+"""Blank nodes that colour refinement cannot tell apart, at most, that rdflib's
+search (``_traces``) labels; beyond, in a forest, rdflib's ``_experimental_path``."""
+
 
 def graph_tag(identifier: Node) -> str:
     """A short, stable blank-node label prefix for the named graph ``identifier``."""
@@ -96,13 +100,14 @@ class _Order:
     _GAP = 1 << 32
 
     def __init__(self) -> None:
-        self.head = _head()
+        self.head = self.tail = _head()
 
     def insert_after(self, before: _Part, part: _Part) -> None:
         after = before.next
         part.prev, part.next, before.next = before, after, part
         if after is None:
             part.label = before.label + self._GAP
+            self.tail = part
             return
         after.prev = part
         if after.label - before.label >= 2:
@@ -132,6 +137,8 @@ class _Order:
         part.prev.next = part.next
         if part.next is not None:
             part.next.prev = part.prev
+        else:
+            self.tail = part.prev
 
     def __iter__(self) -> Iterator[_Part]:
         node = self.head.next
@@ -168,8 +175,9 @@ class _Sequence:
 
 
 class _Refinement:
-    """One run of rdflib's ``_TripleCanonicalizer._refine`` on ``coloring``, refining
-    first with the colours of ``sequence``: the same steps in the same order.
+    """rdflib's ``_TripleCanonicalizer._refine`` on ``coloring``, refining first with
+    the colours of ``sequence``: the same steps in the same order (:meth:`refine`);
+    then, if asked, rdflib's ``_experimental_path`` (:meth:`individualize`).
 
     A step pops the colour ``W`` at the end of the sequence and, for each colour ``c``
     of the colouring in turn, gives each node of ``c`` the items ``(1, p, hash(W))``
@@ -191,19 +199,21 @@ class _Refinement:
         self.position: dict[Node, int] = {}
         self.fixed: list[tuple[Color, str]] = []
         self.splittable = 0  # colours of more than one node
+        self.hashes: dict[str, int] = {}  # the blank nodes' colours of each hash
+        self.clashes = 0  # hashes of more than one colour
+        self.settled = self.order.head  # the colours up to it have one node each
         parts: dict[int, _Part] = {}
-        last = self.order.head
         for color in coloring:
             nodes = color.nodes
             hex_ = color.hash_color()
             if len(nodes) > 1 or isinstance(nodes[0], BNode):
                 part = _Part(dict.fromkeys(nodes), color.color, int(hex_, 16), hex_)
-                self.order.insert_after(last, part)
-                last = part
+                self.order.insert_after(self.order.tail, part)
                 for node in nodes:
                     self.part_of[node] = part
                     self.position.setdefault(node, len(self.position))
                 self.splittable += len(nodes) > 1
+                self._count(hex_, 1)
             else:  # a term, not a blank node: never split, only refined with
                 part = _Part(dict.fromkeys(nodes), color.color, 0, hex_)
                 self.fixed.append((color, hex_))
@@ -213,11 +223,13 @@ class _Refinement:
         for part in ordered:
             self.queue.insert_after(self.queue.head.sprev, part)
 
-    def run(self) -> list[Color]:
-        """The refined colouring, in rdflib's order: the terms' colours, then the
-        blank nodes'; colours of one hash made one, as rdflib's ``_refine`` ends."""
+    def refine(self) -> None:
         while self.queue and self.splittable:
             self._step(self.queue.pop())
+
+    def colors(self) -> list[Color]:
+        """The colouring, in rdflib's order: the terms' colours, then the blank nodes';
+        colours of one hash made one, as rdflib's ``_refine`` ends."""
         canon = self.canon
         colors = list(self.fixed)
         for part in self.order:
@@ -226,6 +238,39 @@ class _Refinement:
             canon.cache[part.color] = part.hex
             colors.append((color, part.hex))
         return _combine(colors)
+
+    def undistinguished(self) -> int:
+        """The blank nodes that share their colour."""
+        return sum(len(part.nodes) for part in self.order if len(part.nodes) > 1)
+
+    def individualize(self) -> None:
+        """rdflib's ``_experimental_path`` after :meth:`refine`: while a colour has
+        several nodes, the first such colour gives its first node a colour of its own
+        (its items and the colour's size), put last, and the colouring is refined
+        with it. Only when no two colours have one hash (rdflib would make them one
+        between two refinements)."""
+        while self.splittable:
+            assert not self.clashes
+            part = self.settled.next
+            while part is not None and len(part.nodes) == 1:
+                self.settled, part = part, part.next
+            assert part is not None
+            node = next(iter(part.nodes))
+            item = (len(part.nodes),)
+            del part.nodes[node]
+            self.splittable -= len(part.nodes) == 1
+            value = part.value + self.canon.item_hash(item)
+            alone = _Part({node: None}, (*part.color, item), value, f"{value:x}")
+            self.part_of[node] = alone
+            self._count(alone.hex, 1)
+            self.order.insert_after(self.order.tail, alone)
+            self.queue.insert_after(self.queue.head, alone)
+            self.refine()
+
+    def _count(self, hex_: str, change: int) -> None:
+        before = self.hashes.get(hex_, 0)
+        self.hashes[hex_] = before + change
+        self.clashes += (before + change > 1) - (before > 1)
 
     def _step(self, with_: _Part) -> None:
         items: dict[Node, list[_Item]] = {}
@@ -248,19 +293,31 @@ class _Refinement:
         for node in linked:
             delta = sum(self.canon.item_hash(item) for item in items[node])
             groups.setdefault(delta, []).append(node)
+        if len(groups) == 1 and len(linked) == len(part.nodes):
+            # one new colour, in the place of the old one (colouring and sequence)
+            delta = next(iter(groups))
+            self._count(part.hex, -1)
+            part.value += delta
+            part.hex = f"{part.value:x}"
+            part.color = (*part.color, *items[next(iter(part.nodes))])
+            self._count(part.hex, 1)
+            return
         self.splittable -= len(part.nodes) > 1
         new: list[_Part] = []
         for delta, nodes in groups.items():
             nodes.sort(key=self.position.__getitem__)  # a colour keeps its nodes' order
             value = part.value + delta
-            color = tuple(part.color) + tuple(items[nodes[0]])
-            made = _Part(dict.fromkeys(nodes), color, value, f"{value:x}")
+            made = _Part(dict.fromkeys(nodes), (*part.color, *items[nodes[0]]), value, "")
+            made.hex = f"{value:x}"
+            self._count(made.hex, 1)
             new.append(made)
             for node in nodes:
                 del part.nodes[node]
                 self.part_of[node] = made
         if part.nodes:  # the nodes without a triple to ``with_`` keep their colour
             new.append(part)
+        else:
+            self._count(part.hex, -1)
         new.sort(key=_Part.key, reverse=True)
         self.splittable += sum(len(made.nodes) > 1 for made in new)
         before = part.prev
@@ -315,6 +372,29 @@ class Canonicalizer(_TripleCanonicalizer):
             self._links = (into, out)
         return self._links
 
+    def forest(self) -> bool:
+        """Whether the triples between blank nodes form a forest: no blank node is the
+        object of two of them with different subjects, and they make no cycle."""
+        parent: dict[Node, Node] = {}
+        for s, p, o in self.triples:
+            if isinstance(p, BNode):
+                return False
+            if isinstance(s, BNode) and isinstance(o, BNode) and parent.setdefault(o, s) != s:
+                return False
+        state: dict[Node, int] = {}  # 1: on the current path, 2: leads to a root
+        for start in parent:
+            path = []
+            node: Node | None = start
+            while node is not None and state.get(node) != 2:
+                if state.get(node) == 1:
+                    return False
+                state[node] = 1
+                path.append(node)
+                node = parent.get(node)
+            for seen in path:
+                state[seen] = 2
+        return True
+
     def item_hash(self, item: _Item) -> int:
         """rdflib's hash of one item of a colour."""
         found = self._item_hashes.get(item)
@@ -325,14 +405,30 @@ class Canonicalizer(_TripleCanonicalizer):
 
     def _refine(self, coloring: list[Color], sequence: list[Color]) -> list[Color]:
         if sequence and not self._discrete(coloring):
-            return _Refinement(self, coloring, sequence).run()
+            refinement = _Refinement(self, coloring, sequence)
+            refinement.refine()
+            return refinement.colors()
         return _combine([(color, color.hash_color()) for color in coloring])
 
     def labels(self) -> dict[BNode, str]:
         """The canonical label of each blank node (``cb`` and a hash): the steps of
-        rdflib's ``canonical_triples``."""
+        rdflib's ``canonical_triples``, except that when more than
+        :data:`SEARCH_LIMIT` blank nodes of a forest are left that the refinement
+        cannot tell apart, they are told apart by rdflib's ``_experimental_path``
+        instead of its search (``_traces``), which takes time in the fourth power of
+        their number. In a forest such blank nodes are interchangeable (colour
+        refinement finds the orbits of a forest), so that which one goes first does
+        not change the labels."""
         coloring = self._initial_color()
-        coloring = self._refine(coloring, coloring[:])
+        if self._discrete(coloring):
+            coloring = _combine([(color, color.hash_color()) for color in coloring])
+        else:
+            refinement = _Refinement(self, coloring, coloring[:])
+            refinement.refine()
+            many = refinement.undistinguished() > SEARCH_LIMIT
+            if many and not refinement.clashes and self.forest():
+                refinement.individualize()
+            coloring = refinement.colors()
         if not self._discrete(coloring):
             coloring = self._traces(coloring, depth=[0])
         return {
