@@ -6,7 +6,8 @@ The walk is the same on both: the page of the Ascend 910B shows its label; its l
 DeepSeek R2 leads to that model's page, where the statement that it uses the chip is
 marked *reported*; typing "Huawei" in the search box, then Down and Enter, reaches
 Huawei's page. A screenshot of DeepSeek R2's page goes to ``tmp_path`` (the one in
-``docs/img/browse.png`` was taken so).
+``docs/img/browse.png`` was taken so). At a phone's width, no page is wider than the
+screen.
 """
 
 from __future__ import annotations
@@ -157,3 +158,30 @@ def test_static_site_from_disk(places: tuple[str, Path], browser: Any, tmp_path:
     _, folder = places
     _walk(browser, (folder / "id" / "ascend-910b.html").as_uri(), tmp_path / "browse.png")
     assert browser.current_url == (folder / "id" / "huawei.html").as_uri()
+
+
+PHONE_PAGES = (
+    "index.html",
+    "entities.html",
+    "ontology.html",
+    "id/ascend-910b.html",
+    "source/003-8046cdd2ea859826.html",
+    "query/article-facts.html",
+)
+
+
+def test_pages_fit_a_phone(places: tuple[str, Path], browser: Any) -> None:
+    """At a phone's width (390 CSS pixels), no page is wider than the screen: long
+    words wrap, wide tables scroll within themselves."""
+    _, folder = places
+    browser.set_window_size(390, 844)
+    try:
+        for page in PHONE_PAGES:
+            browser.get((folder / page).as_uri())
+            wide, screen = browser.execute_script(
+                "return [document.documentElement.scrollWidth, "
+                "document.documentElement.clientWidth]"
+            )
+            assert wide <= screen, page
+    finally:
+        browser.set_window_size(1000, 900)
