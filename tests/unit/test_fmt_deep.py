@@ -56,6 +56,15 @@ def test_nested_lists_and_blank_nodes(tmp_path: Path) -> None:
     assert format_files([path]) == []
 
 
+def test_thousands_of_interchangeable_blank_nodes(tmp_path: Path) -> None:
+    text = PREFIX + "ex:s ex:p " + ", ".join(['[ ex:q [ ex:r "x" ] ]'] * 3000) + " .\n"
+    path = tmp_path / "same.ttl"
+    path.write_text(text, encoding="utf-8")
+    assert format_files([path]) == [path]
+    assert _same_graph(text, path.read_text(encoding="utf-8"))
+    assert format_files([path]) == []
+
+
 # --- the same text as rdflib's recursive writer -------------------------------------------
 
 
