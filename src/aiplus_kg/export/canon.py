@@ -199,8 +199,8 @@ class _Refinement:
         self.position: dict[Node, int] = {}
         self.fixed: list[tuple[Color, str]] = []
         self.splittable = 0  # colours of more than one node
-        self.hashes: dict[str, int] = {}  # the blank nodes' colours of each hash
-        self.clashes = 0  # hashes of more than one colour
+        self.by_hash: dict[str, dict[_Part, None]] = {}  # the blank nodes' colours
+        self.clashes: set[str] = set()  # hashes of more than one colour
         self.settled = self.order.head  # the colours up to it have one node each
         parts: dict[int, _Part] = {}
         for color in coloring:
@@ -213,19 +213,28 @@ class _Refinement:
                     self.part_of[node] = part
                     self.position.setdefault(node, len(self.position))
                 self.splittable += len(nodes) > 1
-                self._count(hex_, 1)
+                self._enter(part)
             else:  # a term, not a blank node: never split, only refined with
                 part = _Part(dict.fromkeys(nodes), color.color, 0, hex_)
                 self.fixed.append((color, hex_))
             parts[id(color)] = part
+        self.last_position = len(self.position)
         # rdflib sorts by Color.key(), which is _Part.key()
         ordered = sorted((parts[id(c)] for c in sequence), key=_Part.key, reverse=True)
         for part in ordered:
             self.queue.insert_after(self.queue.head.sprev, part)
 
     def refine(self) -> None:
+        """rdflib's ``_refine``: refine while the sequence has colours and some colour
+        has several nodes; then make the colours of one hash one colour."""
         while self.queue and self.splittable:
             self._step(self.queue.pop())
+        while self.queue:  # rdflib's next refinement starts a sequence of its own
+            self.queue.pop()
+        for hex_ in list(self.clashes):
+            first, *others = sorted(self.by_hash[hex_], key=lambda part: part.label)
+            for other in others:
+                self._merge(first, other)
 
     def colors(self) -> list[Color]:
         """The colouring, in rdflib's order: the terms' colours, then the blank nodes';
@@ -247,10 +256,8 @@ class _Refinement:
         """rdflib's ``_experimental_path`` after :meth:`refine`: while a colour has
         several nodes, the first such colour gives its first node a colour of its own
         (its items and the colour's size), put last, and the colouring is refined
-        with it. Only when no two colours have one hash (rdflib would make them one
-        between two refinements)."""
+        with it."""
         while self.splittable:
-            assert not self.clashes
             part = self.settled.next
             while part is not None and len(part.nodes) == 1:
                 self.settled, part = part, part.next
@@ -262,15 +269,42 @@ class _Refinement:
             value = part.value + self.canon.item_hash(item)
             alone = _Part({node: None}, (*part.color, item), value, f"{value:x}")
             self.part_of[node] = alone
-            self._count(alone.hex, 1)
+            self._enter(alone)
             self.order.insert_after(self.order.tail, alone)
             self.queue.insert_after(self.queue.head, alone)
             self.refine()
 
-    def _count(self, hex_: str, change: int) -> None:
-        before = self.hashes.get(hex_, 0)
-        self.hashes[hex_] = before + change
-        self.clashes += (before + change > 1) - (before > 1)
+    def _enter(self, part: _Part) -> None:
+        same = self.by_hash.setdefault(part.hex, {})
+        same[part] = None
+        if len(same) > 1:
+            self.clashes.add(part.hex)
+
+    def _leave(self, part: _Part) -> None:
+        same = self.by_hash[part.hex]
+        del same[part]
+        if len(same) < 2:
+            self.clashes.discard(part.hex)
+        if not same:
+            del self.by_hash[part.hex]
+
+    def _merge(self, first: _Part, other: _Part) -> None:
+        """rdflib's ``combined_color_map[hash].nodes.extend(color.nodes)``: ``other``
+        joins ``first``, its nodes after first's, and leaves the colouring."""
+        self.splittable -= (len(first.nodes) > 1) + (len(other.nodes) > 1)
+        for node in other.nodes:
+            first.nodes[node] = None
+            self.part_of[node] = first
+            self.position[node] = self.last_position = self.last_position + 1
+        self.splittable += len(first.nodes) > 1
+        self._leave(other)
+        if other is self.settled:
+            self.settled = other.prev or self.order.head
+        self.order.remove(other)
+        if other.in_sequence:
+            self.queue.remove(other)
+        if first.label <= self.settled.label and first is not self.order.head:
+            self.settled = first.prev or self.order.head
 
     def _step(self, with_: _Part) -> None:
         items: dict[Node, list[_Item]] = {}
@@ -296,11 +330,11 @@ class _Refinement:
         if len(groups) == 1 and len(linked) == len(part.nodes):
             # one new colour, in the place of the old one (colouring and sequence)
             delta = next(iter(groups))
-            self._count(part.hex, -1)
+            self._leave(part)
             part.value += delta
             part.hex = f"{part.value:x}"
             part.color = (*part.color, *items[next(iter(part.nodes))])
-            self._count(part.hex, 1)
+            self._enter(part)
             return
         self.splittable -= len(part.nodes) > 1
         new: list[_Part] = []
@@ -309,7 +343,7 @@ class _Refinement:
             value = part.value + delta
             made = _Part(dict.fromkeys(nodes), (*part.color, *items[nodes[0]]), value, "")
             made.hex = f"{value:x}"
-            self._count(made.hex, 1)
+            self._enter(made)
             new.append(made)
             for node in nodes:
                 del part.nodes[node]
@@ -317,7 +351,7 @@ class _Refinement:
         if part.nodes:  # the nodes without a triple to ``with_`` keep their colour
             new.append(part)
         else:
-            self._count(part.hex, -1)
+            self._leave(part)
         new.sort(key=_Part.key, reverse=True)
         self.splittable += sum(len(made.nodes) > 1 for made in new)
         before = part.prev
@@ -425,8 +459,7 @@ class Canonicalizer(_TripleCanonicalizer):
         else:
             refinement = _Refinement(self, coloring, coloring[:])
             refinement.refine()
-            many = refinement.undistinguished() > SEARCH_LIMIT
-            if many and not refinement.clashes and self.forest():
+            if refinement.undistinguished() > SEARCH_LIMIT and self.forest():
                 refinement.individualize()
             coloring = refinement.colors()
         if not self._discrete(coloring):
