@@ -7,7 +7,8 @@ Usage::
                                [--slow-readers 20] [--workers 2]
 
 Three servers hold the same dataset: ``aiplus serve`` as it is now, ``aiplus serve``
-at ``--before`` (if given), and ``oxigraph serve-read-only`` on a store loaded with
+at ``--before`` (if given; it reads the project's files as they were at that commit, as
+it may not read newer ones), and ``oxigraph serve-read-only`` on a store loaded with
 the dataset the workers query (the named graphs and their merge as the default
 graph). Then, for each server in turn:
 
@@ -58,6 +59,19 @@ def _bench_run() -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _tree_at(rev: str, target: Path) -> Path:
+    """The project's data files at ``rev``, in ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "ontology", "graph", "shapes", "queries"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    (target / "pyproject.toml").write_text("", encoding="utf-8")  # marks a project root
+    return target
 
 
 def _free_port() -> int:
@@ -248,9 +262,13 @@ def main() -> int:
         from aiplus_kg.query.catalogue import load_catalogue
 
         queries = [q.text for q in load_catalogue(Project(root)) if not q.parameters]
-        versions = [("after", ROOT / "src")]
+        versions = [("after", ROOT / "src", root)]
         if args.before:
-            versions.append((f"before ({args.before})", bench._before(args.before, build).src))
+            before = bench._before(args.before, build).src
+            # the project's own files as they were then (an older version cannot read
+            # newer query headers); a generated graph is the same for both
+            own = _tree_at(args.before, build / "before-tree") if args.size == "shipped" else root
+            versions.append((f"before ({args.before})", before, own))
         print(f"data: {args.size}; {len(queries)} parameter-free saved queries;", end=" ")
         print(f"{args.clients} clients; {args.workers} workers", flush=True)
         rows: list[tuple[str, dict[str, float], dict[str, float] | None]] = []
@@ -259,8 +277,8 @@ def main() -> int:
             rows.append((oxigraph.name, load(oxigraph, queries, args.clients, args.seed), None))
         finally:
             oxigraph.stop()
-        for name, src in versions:
-            server = aiplus_server(f"aiplus serve, {name}", src, root, args.workers)
+        for name, src, data in versions:
+            server = aiplus_server(f"aiplus serve, {name}", src, data, args.workers)
             try:
                 figures = load(server, queries, args.clients, args.seed)
                 memory = slow_readers(server, args.slow_readers)
