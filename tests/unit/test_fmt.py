@@ -31,7 +31,7 @@ MESSY = """@prefix id: <https://w3id.org/aiplus/id/> .
 
 # Kept too: it comes before the first statement.
 id:b aip:n "1200"^^xsd:decimal ; aip:m 3 ; ex:p ex:q .
-# a section comment, dropped
+# a section comment, kept before its block
 id:a rdfs:label "A"@en, "a"@fr ; aip:x [ aip:y ( id:a id:b ) ] .
 """
 
@@ -42,13 +42,14 @@ def _parse(text: str) -> Graph:
 
 def test_format_text_is_canonical_and_idempotent() -> None:
     out = format_text(MESSY)
-    assert out.startswith(
-        "# Header comment, kept.\n# Kept too: it comes before the first statement.\n\nPREFIX aip: <"
-    )
-    assert "section comment" not in out
+    # comments among the prefixes stay at the top; the others, with their blocks
+    assert out.startswith("# Header comment, kept.\n\nPREFIX aip: <")
+    assert "\n\n# Kept too: it comes before the first statement.\nid:b\n" in out
+    assert "\n\n# a section comment, kept before its block\nid:a\n" in out
     assert "PREFIX ex: <http://example.org/ns#>" in out
     assert "PREFIX xsd:" in out
-    assert out.index("id:a\n") < out.index("id:b\n")
+    assert out.index("id:b\n") < out.index("id:a\n")  # the author's order of blocks
+    assert "    ex:p ex:q ;\n    aip:m 3 ;\n    aip:n" in out  # canonical within a block
     assert '"1200"^^xsd:decimal' in out
     assert "aip:m 3 ;" in out
     assert isomorphic(_parse(out), _parse(MESSY))
@@ -155,10 +156,18 @@ def test_format_round_trip(triples: list[tuple[object, object, object]]) -> None
 
 
 def test_copies_of_the_same_file_format_identically(mini: Path, tmp_path: Path) -> None:
+    """Two texts of one graph give the same prefixes and the same blocks, each in the
+    order its author chose."""
     first = tmp_path / "one.ttl"
     second = tmp_path / "two.ttl"
     shutil.copy(mini / "ontology" / "aiplus.ttl", first)
     second.write_text(_parse(first.read_text(encoding="utf-8")).serialize(format="turtle"))
     format_files([first, second])
-    body = first.read_text(encoding="utf-8").split("\n\n", 1)[1]
-    assert body == second.read_text(encoding="utf-8")
+    ours = first.read_text(encoding="utf-8").split("\n\n")[1:]  # the header comment first
+    theirs = second.read_text(encoding="utf-8").split("\n\n")
+    assert ours[0] == theirs[0]  # the prefix lines
+    assert sorted(ours[1:]) == sorted(theirs[1:])
+    third = tmp_path / "three.ttl"  # the same text twice: the same bytes
+    shutil.copy(mini / "ontology" / "aiplus.ttl", third)
+    format_files([third])
+    assert third.read_bytes() == first.read_bytes()

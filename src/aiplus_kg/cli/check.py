@@ -89,6 +89,11 @@ def fmt(ctx: click.Context, check: bool, paths: tuple[Path, ...]) -> None:
 
     PATHS are files or folders; by default every .ttl under ontology/, graph/ and
     shapes/. Files named invalid-* and files under tests/ are never formatted.
+
+    What the author chose is kept: the order of the subject blocks, every comment
+    (with its block, before the property it precedes, or at the end of its line) and
+    the prefixes declared; within a block, properties and objects are sorted. A file
+    is rewritten only if the new text parses back to the same graph.
     """
     from aiplus_kg.export.fmt import check_files, collect_targets, format_files
 

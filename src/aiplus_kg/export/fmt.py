@@ -1,11 +1,29 @@
-"""The canonical Turtle formatter of the project.
+"""The canonical Turtle formatter of the project: it keeps what people write.
 
-A file's canonical form is rdflib's ``longturtle`` serialization of its graph, with
-canonical blank-node labels, the project prefixes (plus any other prefix the file
-declares) and only the prefixes actually used. Comment lines that come before the
-first statement (among the prefix declarations, say) are kept at the top of the
-file; any other comment is dropped, so say it with ``rdfs:comment`` or
-``skos:note`` instead.
+A file's canonical form is rdflib's ``longturtle`` style with canonical blank-node
+labels, and with what the author chose kept as written:
+
+* the **order of the subject blocks** (a subject written in two blocks is written once,
+  where it first comes); blocks whose subject is a blank node, and subjects no block
+  names, follow in rdflib's order (named subjects by IRI, then blank nodes);
+* **every comment**, with the block it belongs to: comments before or among the
+  prefix declarations stay at the top; comments before a block stay before it (blank
+  lines between them are kept, one at most); a comment on a line of its own inside a
+  block stays before the property it precedes (one inside a nested ``[ ]`` or
+  ``( )`` moves up before the property that holds it); a comment at the end of a line
+  stays at the end of the line of its subject, its property or its final ``.``;
+  comments after the last block stay at the end. The comments of a block whose
+  subject is a blank node stay where they are, the block itself moving to the end;
+* the **prefixes the file declares** (those of the project with their own namespace,
+  and any other it declares that clashes with none), even unused, so that a
+  commented-out example still parses once uncommented; prefixes the graph needs are
+  added.
+
+Within a block, properties and objects are in canonical order (``a`` first, then
+``rdfs:label``, then by IRI; objects sorted). Formatting is idempotent, the text parses
+back to the same graph (a file is rewritten only when it does), and nothing is
+recursive: blank nodes and lists nested thousands deep format as others do.
+Where a comment goes is read from the text by :mod:`aiplus_kg.load.layout`.
 
 Files named ``invalid-*`` and files under a ``tests/`` folder are never formatted.
 """
@@ -13,12 +31,12 @@ Files named ``invalid-*`` and files under a ``tests/`` folder are never formatte
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Generator, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.exceptions import Error
 from rdflib.plugins.serializers.longturtle import OBJECT, SUBJECT, VERB, LongTurtleSerializer
 from rdflib.term import Node
@@ -26,11 +44,13 @@ from rdflib.term import Node
 from aiplus_kg.atomic import atomic_write
 from aiplus_kg.errors import InputError, InternalError, located
 from aiplus_kg.export.canon import canonical_graph, isomorphic
+from aiplus_kg.load.layout import Block, Layout, read_layout
 from aiplus_kg.load.turtle import parse_turtle_data, read_text
 from aiplus_kg.namespaces import PREFIXES, RDF
 from aiplus_kg.project import Project, display_path
 
 __all__ = [
+    "BlockNotes",
     "SortedLongTurtleSerializer",
     "check_files",
     "collect_targets",
@@ -71,13 +91,79 @@ def _run(steps: Steps) -> Any:
     return value
 
 
+def _tidy(lines: Iterable[str], *, blank_last: bool = False) -> list[str]:
+    """Comment lines with one ``""`` (a blank line) at most between two, none first,
+    and none last unless ``blank_last``."""
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    if out and not out[-1] and not blank_last:
+        out.pop()
+    return out
+
+
+@dataclass
+class BlockNotes:
+    """The comments of a subject's block, as :class:`SortedLongTurtleSerializer` writes
+    them: before the block (``leading``), at the end of the subject's line, before and
+    at the end of each property's lines (by IRI), after the last property, and at the
+    end of the final ``.`` line. A line holds one end-of-line comment; when a subject
+    had more (written in several blocks), the others go on lines of their own just
+    before it, where they stay from then on."""
+
+    leading: list[str] = field(default_factory=list)
+    subject_eol: list[str] = field(default_factory=list)
+    before: dict[str, list[str]] = field(default_factory=dict)
+    after: dict[str, list[str]] = field(default_factory=dict)
+    inner_trailing: list[str] = field(default_factory=list)
+    end_eol: list[str] = field(default_factory=list)
+
+    def add(self, block: Block) -> None:
+        """Add the comments of ``block`` (another block about the same subject)."""
+        if self.leading and block.leading:
+            self.leading.append("")
+        self.leading.extend(block.leading)
+        self.subject_eol.extend(block.subject_eol)
+        for notes in block.predicates:
+            if notes.iri is None:  # a property this module cannot name: after the last
+                self.inner_trailing.extend([*notes.leading, *notes.eol])
+                continue
+            self.before.setdefault(notes.iri, []).extend(notes.leading)
+            self.after.setdefault(notes.iri, []).extend(notes.eol)
+        self.inner_trailing.extend(block.inner_trailing)
+        self.end_eol.extend(block.end_eol)
+
+    def settled(self) -> BlockNotes:
+        """The notes with one end-of-line comment per line at most (see the class)."""
+        leading = _tidy(self.leading + self.subject_eol[:-1], blank_last=True)
+        before = {p: [*lines, *self.after.get(p, [])[:-1]] for p, lines in self.before.items()}
+        after = {p: lines[-1:] for p, lines in self.after.items() if lines}
+        trailing = [line for line in self.inner_trailing + self.end_eol[:-1] if line]
+        return BlockNotes(
+            leading, self.subject_eol[-1:], before, after, trailing, self.end_eol[-1:]
+        )
+
+    def take(self, predicate: Node) -> tuple[list[str], list[str]]:
+        """The comments before and at the end of ``predicate``'s lines, taken out."""
+        key = str(predicate)
+        return self.before.pop(key, []), self.after.pop(key, [])
+
+    def rest(self) -> list[str]:
+        """What no property written took, then the comments after the last one."""
+        left = [line for key in list(self.before) for line in self.take(URIRef(key))[0]]
+        left += [line for key in list(self.after) for line in self.take(URIRef(key))[1]]
+        return [*left, *self.inner_trailing]
+
+
 class SortedLongTurtleSerializer(LongTurtleSerializer):
     """rdflib's ``longturtle``, with subjects in plain IRI order, written without
-    recursion.
+    recursion, and with comments where :class:`BlockNotes` place them.
 
     rdflib orders subjects by how often they are referenced, so adding a reference
     elsewhere would move a block; here named subjects are sorted by IRI only, then
-    blank nodes (by reference count, as rdflib needs to inline them).
+    blank nodes (by reference count, as rdflib needs to inline them). The formatter
+    gives its own order instead (:meth:`chunks`).
 
     rdflib writes a nested blank node or list by recursion (path, p_squared,
     predicateList, objectList, path...), which stops at some hundreds of levels; here
@@ -85,6 +171,11 @@ class SortedLongTurtleSerializer(LongTurtleSerializer):
     (``_path``, ``_p_squared``...), run by :func:`_run`. Indentation stops growing at
     :data:`MAX_INDENT` levels.
     """
+
+    def __init__(self, store: Graph, notes: dict[Node, BlockNotes] | None = None) -> None:
+        self._notes = notes or {}
+        self._block: BlockNotes | None = None
+        super().__init__(store)
 
     def orderSubjects(self) -> list[Node]:  # noqa: N802 (rdflib's name)
         seen: set[Node] = set()
@@ -120,6 +211,64 @@ class SortedLongTurtleSerializer(LongTurtleSerializer):
 
     def indent(self, modifier: int = 0) -> str:
         return str(self.indentString * min(self.depth + modifier, MAX_INDENT))
+
+    def s_default(self, subject: Node) -> bool:
+        notes = self._notes.get(subject)
+        if notes is None:
+            return bool(super().s_default(subject))
+        self._block = notes
+        self.write("\n" + self.indent())
+        self.path(subject, SUBJECT)
+        self.write("".join(f" {line}" for line in notes.subject_eol))
+        self.write("\n" + self.indent())
+        self.predicateList(subject)
+        self._block = None
+        self.write("".join(f"\n{self.indent(1)}{line}" for line in notes.rest()))
+        self.write("\n." + "".join(f" {line}" for line in notes.end_eol))
+        return True
+
+    def chunks(
+        self, plan: Sequence[Node | list[str]], keep: Iterable[tuple[str, str]] = ()
+    ) -> list[str]:
+        """The text of the graph in pieces: the prefix lines, then, in the order of
+        ``plan``, each subject's block (with its comments) or the comment lines given,
+        then the subjects ``plan`` leaves out, in :meth:`orderSubjects`' order. Prefixes
+        in ``keep`` are declared even when the graph does not use them."""
+        stream = io.BytesIO()
+        self.reset()
+        self.stream = stream
+        self.preprocess()
+        taken = set(self.namespaces.values())
+        for prefix, namespace in keep:
+            if prefix not in self.namespaces and URIRef(namespace) not in taken:
+                self.namespaces[prefix] = URIRef(namespace)
+                taken.add(URIRef(namespace))
+        self.startDocument()
+        pieces = [self._taken(stream)]
+        for item in plan:
+            if isinstance(item, list):
+                pieces.append("\n".join(item))
+            elif item in self._subjects and not self.isDone(item):
+                notes = self._notes.get(item)
+                self.statement(item)
+                lines = notes.leading if notes is not None else []
+                pieces.append(
+                    "".join(f"{line}\n" for line in lines) + self._taken(stream).lstrip("\n")
+                )
+        for subject in self.orderSubjects():
+            if not self.isDone(subject):
+                self.statement(subject)
+                pieces.append(self._taken(stream))
+        self.stream = None
+        return [piece.strip("\n") for piece in pieces if piece.strip("\n")]
+
+    @staticmethod
+    def _taken(stream: io.BytesIO) -> str:
+        """What ``stream`` holds, emptying it."""
+        text = stream.getvalue().decode("utf-8")
+        stream.seek(0)
+        stream.truncate()
+        return text
 
     # rdflib's recursive methods: the public ones run the generators below
 
@@ -181,16 +330,16 @@ class SortedLongTurtleSerializer(LongTurtleSerializer):
     def _predicate_list(self, subject: Node) -> Steps:
         properties = self.buildPredicateHash(subject)
         predicates = self.sortProperties(properties)
-        if not predicates:
-            return
-        self.write(self.indent(1))
-        yield self._path(predicates[0], VERB, True)
-        yield self._object_list(properties[predicates[0]])
-        for predicate in predicates[1:]:
-            self.write(" ;\n" + self.indent(1))
+        notes = self._block if self.depth == 0 else None  # the subject's own properties
+        for i, predicate in enumerate(predicates):
+            before, after = notes.take(predicate) if notes is not None else ([], [])
+            if i:
+                self.write("\n")
+            self.write("".join(f"{self.indent(1)}{line}\n" for line in before))
+            self.write(self.indent(1))
             yield self._path(predicate, VERB, True)
             yield self._object_list(properties[predicate])
-        self.write(" ;")
+            self.write(" ;" + "".join(f" {line}" for line in after))
 
     def _object_list(self, objects: list[Node]) -> Steps:
         if not objects:
@@ -237,31 +386,42 @@ def to_turtle(graph: Graph, namespaces: Iterable[tuple[str, str]] = ()) -> str:
     return text.strip("\n") + "\n" if text.strip() else ""
 
 
-_DIRECTIVE = re.compile(r"(?i)@?(prefix|base)\s")
-
-
-def _header(text: str) -> str:
-    """The comment lines that come before the first statement of ``text``.
-
-    Only blank lines, ``#`` lines and prefix or base directives may precede them;
-    the comments are returned stripped, in order, one per line.
-    """
-    lines: list[str] = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            lines.append(stripped)
-        elif stripped and not _DIRECTIVE.match(stripped):
-            break
-    return "\n".join(lines)
+def _plan(layout: Layout, graph: Graph) -> tuple[list[Node | list[str]], dict[Node, BlockNotes]]:
+    """The order of the text to write (subjects, and comment lines standing alone) and
+    the comments of each subject, from the ``layout`` of the text ``graph`` was read
+    from: the blocks in the author's order; a block whose subject this formatter cannot
+    name in ``graph`` leaves its comments where it was."""
+    plan: list[Node | list[str]] = []
+    notes: dict[Node, BlockNotes] = {}
+    for block in layout.blocks:
+        subject = URIRef(block.subject) if block.subject is not None else None
+        if subject is None or (subject, None, None) not in graph:
+            lines = _tidy([*block.leading, *block.inner, *block.end_eol])
+            if lines:
+                plan.append(lines)
+            continue
+        if subject not in notes:
+            notes[subject] = BlockNotes()
+            plan.append(subject)
+        notes[subject].add(block)
+    return plan, {subject: found.settled() for subject, found in notes.items()}
 
 
 def _canonical_text(original: str, graph: Graph) -> str:
-    body = to_turtle(graph, graph.namespaces())
-    header = _header(original)
-    if header and body:
-        return f"{header}\n\n{body}"
-    return f"{header}\n" if header else body
+    """The canonical text of ``graph``, read from ``original``: in the order and with
+    the comments of ``original`` (see the module docstring)."""
+    layout = read_layout(original)
+    out = turtle_graph(graph.namespaces())
+    canonical_graph(graph, target=out)
+    bound = {str(prefix): str(namespace) for prefix, namespace in out.namespaces()}
+    keep = [(p, n) for p, n in sorted(layout.prefixes.items()) if bound.get(p) == n]
+    plan, notes = _plan(layout, out)
+    pieces = SortedLongTurtleSerializer(out, notes).chunks(plan, keep)
+    trailing = _tidy(layout.trailing)
+    header = "\n".join(layout.header)
+    parts = [header, *pieces, "\n".join(trailing)]
+    text = "\n\n".join(part for part in parts if part)
+    return text + "\n" if text else ""
 
 
 def _format(path: Path, shown: str) -> tuple[str, str, Graph]:
