@@ -20,7 +20,7 @@ from tests.support import DATA, copy_project, run_cli
 FIXTURES = DATA / "bad-terms"
 
 ARTICLE = "graph/articles/001-c4f603b6c01e8ba9.ttl"
-REFERENCE = "graph/reference/entities.ttl"
+REFERENCE = "graph/reference/firms.ttl"
 ONTOLOGY = "ontology/aiplus.ttl"
 SHAPES = "shapes/aiplus-shapes.ttl"
 

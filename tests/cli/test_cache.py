@@ -81,7 +81,7 @@ def test_cached_report_keeps_the_ttl_output(project: Path) -> None:
 def test_a_changed_file_is_read_again(project: Path) -> None:
     first = run_cli("query", "search-labels", "-p", "text=Silk", "--format", "csv", root=project)
     assert first.exit_code == 0, first.stderr
-    entities = project / "graph" / "reference" / "entities.ttl"
+    entities = project / "graph" / "reference" / "plans.ttl"
     entities.write_text(
         entities.read_text(encoding="utf-8")
         + '\nid:silk-test a aip:Programme ; rdfs:label "Silk test"@en .\n',
