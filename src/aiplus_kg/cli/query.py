@@ -123,7 +123,14 @@ def queries(ctx: click.Context, output_format: str) -> None:
         click.echo(render_catalogue(catalogue), nl=False)
 
 
-@click.command(epilog=REMOTE_EXIT_CODES)
+QUERY_EXIT_CODES = REMOTE_EXIT_CODES.replace(
+    "  0  success\n",
+    "  0  success\n  1  the endpoint's answer is or looks cut short (see --allow-partial)\n",
+    1,
+)
+
+
+@click.command(epilog=QUERY_EXIT_CODES)
 @click.argument("name")
 @param_option
 @answer_options
@@ -135,6 +142,12 @@ def queries(ctx: click.Context, output_format: str) -> None:
 )
 @endpoint_timeout_option
 @max_answer_size_option
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="With --endpoint: write an answer the endpoint cut short (its row cap, its "
+    "time limit) with a warning, instead of refusing it.",
+)
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -144,6 +157,7 @@ def query(
     endpoint: str | None,
     timeout: float,
     max_answer_size: int,
+    allow_partial: bool,
     **shown: Any,
 ) -> None:
     """Run the saved query NAME (see: aiplus queries).
@@ -153,6 +167,10 @@ def query(
     aiplus export --format nq loads it, its default graph being the union of the named
     graphs; parameters are resolved with the local graph and bound in the query text,
     so the rows are the ones the local run gives.
+
+    An answer the endpoint cut short (Virtuoso's X-SPARQL-MaxRows, its partial answer
+    to a query past its time limit, or exactly as many rows as a known silent cap such
+    as 10000) is refused with exit code 1, unless --allow-partial.
 
     The table shows a parameter's value once, above the rows; the other formats leave
     the parameters' columns out.
@@ -169,11 +187,17 @@ def query(
         target = remote.endpoint(endpoint, timeout=timeout, max_answer_size=max_answer_size)
         needs_graph = bool(given or saved.parameters) or how.output_format == "table" or how.labels
         values = kg.bind(saved, given) if needs_graph else {}
-        answer = remote.run_saved_remote(target, saved, values)
+        answer = remote.run_saved_remote(
+            target, saved, values, allow_partial=allow_partial, warn=_warn
+        )
         how.write(answer, kg.labels if needs_graph else None, values)
         return
     run = kg.query(saved, given)
     how.write(run.results, run.labels, run.bindings)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"aiplus: warning: {message}", err=True)
 
 
 @click.command(epilog=EXIT_CODES)

@@ -34,6 +34,14 @@ refused as soon as they pass ``max_answer_size`` bytes (or announce more).
 Every failure to talk to the endpoint (unreachable host, timeout, HTTP error, an
 answer too large or not SPARQL results) is a :class:`RemoteError`: one line, exit code
 4.
+
+Some stores cut an answer short and still say 200 OK: Virtuoso stops at its
+``ResultSetMaxRows`` (10,000 rows by default, the header ``X-SPARQL-MaxRows`` saying
+so) and, when a query runs past its time, may send the rows it has with
+``X-SQL-State: S1TAT``. :func:`query` notices such an answer (see
+:func:`partial_reason`, which also suspects a row count equal to a cap of
+:data:`KNOWN_ROW_CAPS`) and refuses it with a :class:`PartialAnswerError` (exit code 1)
+unless told to take it.
 """
 
 from __future__ import annotations
@@ -68,6 +76,8 @@ from aiplus_kg.export.canon import canonical_lines, graph_tag
 from aiplus_kg.load.terms import DEFAULT_GRAPH_ID, graph_name, named_graphs
 from aiplus_kg.query.catalogue import SavedQuery
 from aiplus_kg.query.results import Results
+from aiplus_kg.query.tokens import tokens as sparql_tokens
+from aiplus_kg.query.tokens import where_group
 from aiplus_kg.query.values import bind_values
 
 __all__ = [
@@ -76,8 +86,10 @@ __all__ = [
     "ENV_PASSWORD",
     "ENV_TOKEN",
     "ENV_USER",
+    "KNOWN_ROW_CAPS",
     "MASK",
     "Endpoint",
+    "PartialAnswerError",
     "PushedGraph",
     "RemoteError",
     "check_credential",
@@ -85,8 +97,10 @@ __all__ = [
     "graph_url",
     "is_credential_name",
     "is_loopback",
+    "partial_reason",
     "push",
     "query",
+    "query_limit",
     "redact",
     "redact_url",
     "run_saved_remote",
@@ -110,6 +124,21 @@ class RemoteError(AiplusError):
     """The endpoint could not be reached, timed out, refused or sent a bad answer."""
 
     exit_code = 4
+
+
+class PartialAnswerError(AiplusError):
+    """The endpoint's answer is, or looks, cut short (see :func:`partial_reason`)."""
+
+    exit_code = 1
+
+
+KNOWN_ROW_CAPS = frozenset({10_000})
+"""Row counts at which a store may cut an answer without saying so: 10,000 is
+Virtuoso's default ``ResultSetMaxRows`` (in ``virtuoso.ini``, section ``[SPARQL]``)."""
+
+PARTIAL_STATE = "S1TAT"
+"""The ``X-SQL-State`` with which Virtuoso sends the rows of a query stopped by its
+time limit (an "anytime" query)."""
 
 
 # --- redaction ------------------------------------------------------------------------
@@ -575,6 +604,8 @@ class _Answer:
     status: int
     content_type: str
     body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """The response's headers, by lower-case name."""
 
 
 def _announced_size(value: str | None) -> int | None:
@@ -606,7 +637,9 @@ def _exchange(
             deadline.remaining()
         if deadline.expired:  # the watchdog ended the body early
             raise TimeoutError
-        return _Answer(response.status, response.headers.get("Content-Type", ""), b"".join(chunks))
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        content_type = response.headers.get("Content-Type", "")
+        return _Answer(response.status, content_type, b"".join(chunks), headers)
 
 
 def _request(
@@ -673,8 +706,62 @@ def _parse_results(target: Endpoint, answer: _Answer, ordered: bool) -> Results:
     return Results(variables, rows, None, ordered)
 
 
-def query(target: Endpoint, text: str, *, ordered: bool = False) -> Results:
-    """Run the query ``text`` on the SPARQL 1.1 Protocol endpoint ``target``."""
+def _header_int(value: str | None) -> int | None:
+    try:
+        return int(value.strip()) if value is not None else None
+    except ValueError:
+        return None
+
+
+def partial_reason(
+    headers: Mapping[str, str], results: Results, limit: int | None = None
+) -> str | None:
+    """Why an answer with these ``headers`` (by lower-case name) and ``results`` is, or
+    looks, cut short; ``None`` when it looks whole. ``limit`` is the query's own
+    ``LIMIT``, if any: as many rows as it asks for are no sign of a cap.
+
+    * ``X-SQL-State: S1TAT`` (Virtuoso's "anytime" answer): the query was stopped and
+      the rows are those found so far;
+    * ``X-SPARQL-MaxRows: N`` with N rows or more: the store stopped at its cap;
+    * a row count in :data:`KNOWN_ROW_CAPS`: a cap some stores apply silently.
+    """
+    if headers.get("x-sql-state", "").strip().upper() == PARTIAL_STATE:
+        return (
+            "the endpoint stopped the query and sent the rows found so far "
+            f"(X-SQL-State: {PARTIAL_STATE})"
+        )
+    if results.is_boolean:
+        return None
+    rows = len(results.rows)
+    if "x-sparql-maxrows" in headers:
+        cap = _header_int(headers["x-sparql-maxrows"])
+        if cap is None or rows >= cap:
+            shown = cap if cap is not None else "its cap"
+            return f"the endpoint cut the answer at {shown} rows (X-SPARQL-MaxRows)"
+        return None
+    if rows in KNOWN_ROW_CAPS and limit != rows:
+        return (
+            f"the answer has exactly {rows} rows, where some stores cut answers without "
+            "saying so (Virtuoso's ResultSetMaxRows)"
+        )
+    return None
+
+
+def query(
+    target: Endpoint,
+    text: str,
+    *,
+    ordered: bool = False,
+    limit: int | None = None,
+    allow_partial: bool = False,
+    warn: Callable[[str], None] | None = None,
+) -> Results:
+    """Run the query ``text`` on the SPARQL 1.1 Protocol endpoint ``target``.
+
+    An answer that is, or looks, cut short (see :func:`partial_reason`; ``limit`` is
+    the query's own ``LIMIT``) raises a :class:`PartialAnswerError`, unless
+    ``allow_partial``: it is then returned, and ``warn`` called with the reason.
+    """
     body = urllib.parse.urlencode({"query": text}).encode("ascii")
     answer = _request(
         target,
@@ -686,16 +773,53 @@ def query(target: Endpoint, text: str, *, ordered: bool = False) -> Results:
             "Accept": RESULTS_ACCEPT,
         },
     )
-    return _parse_results(target, answer, ordered)
+    results = _parse_results(target, answer, ordered)
+    reason = partial_reason(answer.headers, results, limit)
+    if reason is not None:
+        message = target.redact(f"{target.url}: {reason}")
+        if not allow_partial:
+            raise PartialAnswerError(f"{message}; refused (see --allow-partial)")
+        if warn is not None:
+            warn(message)
+    return results
+
+
+_DIGITS = re.compile(r"\s*(\d+)")
+
+
+def query_limit(text: str) -> int | None:
+    """The ``LIMIT`` after the outermost ``WHERE`` group of the query ``text``, if any."""
+    found = list(sparql_tokens(text))
+    group = where_group([kind for kind, _, _ in found])
+    if group is None:
+        return None
+    for kind, start, end in found[group[1] + 1 :]:
+        if kind == "word" and text[start:end].upper() == "LIMIT":
+            digits = _DIGITS.match(text, end)
+            return int(digits.group(1)) if digits else None
+    return None
 
 
 def run_saved_remote(
-    target: Endpoint, saved: SavedQuery, bindings: Mapping[str, Node] | None = None
+    target: Endpoint,
+    saved: SavedQuery,
+    bindings: Mapping[str, Node] | None = None,
+    *,
+    allow_partial: bool = False,
+    warn: Callable[[str], None] | None = None,
 ) -> Results:
     """Run a saved query on ``target`` with its parameter variables bound (see
-    :func:`aiplus_kg.query.catalogue.bind_parameters`)."""
+    :func:`aiplus_kg.query.catalogue.bind_parameters`); a partial answer as for
+    :func:`query`."""
     text = bind_values(saved.text, bindings or {})
-    return query(target, text, ordered=saved.prepared.ordered)
+    return query(
+        target,
+        text,
+        ordered=saved.prepared.ordered,
+        limit=query_limit(saved.text),
+        allow_partial=allow_partial,
+        warn=warn,
+    )
 
 
 # --- Graph Store Protocol -----------------------------------------------------------
