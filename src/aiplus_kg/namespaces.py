@@ -7,6 +7,7 @@ exports, the resolver and the SPARQL prologues all derive their prefixes from it
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from types import MappingProxyType
 
 from rdflib import Graph, Namespace, URIRef
@@ -78,6 +79,8 @@ PREFIXES: MappingProxyType[str, str] = MappingProxyType(
 __all__ = [
     "AIP",
     "AIPG",
+    "ARTICLE_NAME",
+    "ARTICLE_STEM",
     "DCAT",
     "DCTERMS",
     "FOAF",
@@ -95,11 +98,13 @@ __all__ = [
     "SCHEMA",
     "SH",
     "SKOS",
+    "SOURCE_NAME",
     "SRC",
     "TIME",
     "VOID",
     "XSD",
     "article_graph_iri",
+    "article_stem",
     "bind_prefixes",
     "curie",
     "expand_curie",
@@ -107,9 +112,44 @@ __all__ = [
 ]
 
 
+ARTICLE_STEM = re.compile(r"([0-9]{3})-([0-9a-f]{16})")
+"""An article's stem: its number, ``-`` and 16 hexadecimal digits (``001-c4f603b6c01e8ba9``):
+the name of its file ``graph/articles/<stem>.ttl`` and of its graph ``src:<stem>``."""
+
+SOURCE_NAME = re.compile(r"([0-9]{3})_([0-9a-f]{16})")
+"""The name of an article's source text, ``001_c4f603b6c01e8ba9`` (``.txt``): the
+article's ``dcterms:identifier``, the stem with ``_`` for ``-``."""
+
+ARTICLE_NAME = re.compile(r"(?:src:)?(?:[0-9]{1,3}|[0-9]{3}[-_][0-9a-f]{16}(?:\.txt)?)")
+"""What may name one of the project's articles by :func:`article_stem`: a number, a
+stem or a source file name, after ``src:`` or not."""
+
+
 def article_graph_iri(stem: str) -> URIRef:
     """The named-graph IRI of the article file ``graph/articles/<stem>.ttl``."""
     return SRC[stem]
+
+
+def article_stem(text: str, stems: Iterable[str]) -> str | None:
+    """The stem, among ``stems``, of the article ``text`` names, or ``None`` when it
+    names none or several.
+
+    An article is named by its stem (``001-c4f603b6c01e8ba9``), its number (what comes
+    before the first ``-``: ``001``, also ``1``), or the name of its source text
+    (``001_c4f603b6c01e8ba9``, with or without ``.txt``), each also written after
+    ``src:``.
+    """
+    name = text.strip().removeprefix("src:").removesuffix(".txt")
+    source = SOURCE_NAME.fullmatch(name)
+    if source is not None:
+        name = f"{source[1]}-{source[2]}"
+    found = []
+    for stem in stems:
+        number = stem.split("-", 1)[0]
+        same = number.isdigit() and name.isdigit() and int(number) == int(name)
+        if name in (stem, number) or same:
+            found.append(stem)
+    return found[0] if len(found) == 1 else None
 
 
 def bind_prefixes(graph: Graph) -> Graph:

@@ -140,8 +140,8 @@ graph_option = click.option(
     "graphs",
     multiple=True,
     metavar="ARTICLE",
-    help="Only this graph: an article's number or stem (001), src:<stem>, an IRI, "
-    "ontology or reference (repeatable).",
+    help="Only this graph: an article's number (001), stem or source file name, "
+    "src:<stem>, an IRI, ontology or reference (repeatable).",
 )
 
 param_option = click.option(

@@ -45,6 +45,7 @@ from aiplus_kg.namespaces import (
     PREFIXES,
     REFERENCE_GRAPH,
     SRC,
+    article_stem,
     expand_curie,
 )
 from aiplus_kg.reason.inferred import inferred_triples
@@ -273,8 +274,9 @@ def _graph_names(iris: Iterable[Node]) -> str:
 def select_graphs(dataset: Dataset, names: Sequence[str]) -> list[URIRef]:
     """The named graphs of ``dataset`` that ``names`` designate, in export order.
 
-    A name is ``ontology``, ``reference``, an article's stem (``001-c4f603b6c01e8ba9``)
-    or number (``001``), a prefixed name (``src:001-...``) or a full IRI. An unknown
+    A name is ``ontology``, ``reference``, an article's stem (``001-c4f603b6c01e8ba9``),
+    number (``001``) or source file name (``001_c4f603b6c01e8ba9``), a prefixed name
+    (``src:001-...``, ``src:001``) or a full IRI. An unknown
     name is an :class:`InputError` listing the graphs there are.
     """
     graphs = [
@@ -285,10 +287,9 @@ def select_graphs(dataset: Dataset, names: Sequence[str]) -> list[URIRef]:
         name = raw.strip().removeprefix("<").removesuffix(">")
         fixed = {"ontology": ONTOLOGY_GRAPH, "reference": REFERENCE_GRAPH}
         candidates: list[URIRef] = [fixed[name]] if name in fixed else []
-        stems = [g for g in graphs if str(g).startswith(str(SRC))]
-        candidates += [
-            g for g in stems if name in (str(g)[len(SRC) :], str(g)[len(SRC) :].split("-", 1)[0])
-        ]
+        stems = [str(g)[len(SRC) :] for g in graphs if str(g).startswith(str(SRC))]
+        stem = article_stem(name, stems)
+        candidates += [SRC[stem]] if stem is not None else []
         expanded = expand_curie(name)
         candidates += [g for g in graphs if g in (expanded, URIRef(name))]
         found = [g for g in dict.fromkeys(candidates) if g in graphs]

@@ -20,7 +20,7 @@ from aiplus_kg.load.terms import (
     term_text,
     text_problem,
 )
-from aiplus_kg.namespaces import expand_curie
+from aiplus_kg.namespaces import AIP, ARTICLE_NAME, RDF, SRC, article_stem, expand_curie
 
 __all__ = ["close_labels", "find_by_label", "is_known", "normalize_label", "resolve"]
 
@@ -101,6 +101,20 @@ def _as_iri(term: str) -> URIRef | None:
     return URIRef(text)
 
 
+def _as_article(graph: TripleSource, text: str) -> URIRef | None:
+    """The article ``text`` names by its number, stem or source file name, else
+    ``None``."""
+    if not ARTICLE_NAME.fullmatch(text):
+        return None
+    articles = [
+        str(s)[len(SRC) :]
+        for s, o in graph.subject_objects(RDF.type)
+        if o == AIP.Article and isinstance(s, URIRef) and s.startswith(str(SRC))
+    ]
+    stem = article_stem(text, sorted(articles))
+    return None if stem is None else SRC[stem]
+
+
 def _as_curie(text: str) -> URIRef | None:
     """``text`` expanded as a prefixed name with a project prefix into an IRI, else
     ``None`` (a prefixed name whose IRI is not one is none: the text is a label)."""
@@ -114,8 +128,10 @@ def resolve(graph: TripleSource, term: str, *, must_exist: bool = True) -> URIRe
     """Resolve ``term`` against ``graph``.
 
     ``term`` may be a full IRI (``https://...`` or ``<...>``), a prefixed name with a
-    project prefix (``id:huawei``, ``aip:Chip``) or a label (case-insensitive exact
-    match on ``rdfs:label``, ``skos:prefLabel`` or ``skos:altLabel``, any language).
+    project prefix (``id:huawei``, ``aip:Chip``), an article's number, stem or source
+    file name (``001``, ``src:001``: see :func:`~aiplus_kg.namespaces.article_stem`) or
+    a label (case-insensitive exact match on ``rdfs:label``, ``skos:prefLabel`` or
+    ``skos:altLabel``, any language).
     With ``must_exist`` an IRI or prefixed name must occur in ``graph``. Raises
     :class:`InputError` naming the term when nothing matches, or listing the
     candidates when a label matches several entities, and for an IRI that is not one
@@ -137,6 +153,9 @@ def resolve(graph: TripleSource, term: str, *, must_exist: bool = True) -> URIRe
     expanded = _as_curie(text)
     if expanded is not None and (not must_exist or is_known(graph, expanded)):
         return expanded
+    article = _as_article(graph, text)
+    if article is not None:
+        return article
 
     matches = find_by_label(graph, text)
     if len(matches) == 1:

@@ -40,7 +40,7 @@ from aiplus_kg.load.terms import (
     text_problem,
 )
 from aiplus_kg.load.turtle import quiet_rdflib_terms
-from aiplus_kg.namespaces import RDF, RDFS, SRC, XSD, curie
+from aiplus_kg.namespaces import ARTICLE_STEM, RDF, RDFS, SRC, XSD, article_stem, curie
 
 if TYPE_CHECKING:
     from aiplus_kg.load.store import Store
@@ -248,17 +248,17 @@ def _bind_one(source: Dataset | Store, param: Parameter, value: str, name: str) 
 
 
 def _article_iri(source: Dataset | Store, text: str) -> URIRef | None:
-    """An article graph of ``source`` named by its stem (``001-c4f...``) or number
-    (``001``)."""
-    if ":" in text or NOT_IN_IRI.search(text):  # an IRI, a prefixed name, a label: no
-        return None  # stem holds a colon, a space...
+    """An article graph of ``source`` named by its stem (``001-c4f...``), number
+    (``001``) or source file name (see :func:`~aiplus_kg.namespaces.article_stem`)."""
+    name = text.removeprefix("src:")
+    if ":" in name or NOT_IN_IRI.search(text):  # an IRI, a prefixed name, a label
+        return None
+    if name != text and ARTICLE_STEM.fullmatch(name):  # src:<stem>: resolved as it is
+        return None
     graphs = dataset_graphs(source)
-    if "-" in text:  # a number holds no "-": only the stem itself can match
-        iri = SRC[text]
-        return iri if iri in graphs else None
-    stems = sorted(str(g)[len(str(SRC)) :] for g in graphs if str(g).startswith(str(SRC)))
-    matches = [s for s in stems if text in (s, s.split("-", 1)[0])]
-    return SRC[matches[0]] if len(matches) == 1 else None
+    stems = [str(g)[len(str(SRC)) :] for g in graphs if str(g).startswith(str(SRC))]
+    stem = article_stem(text, sorted(stems))
+    return None if stem is None else SRC[stem]
 
 
 def _typed_literal(value: str, datatype: URIRef | None) -> Literal | None:
