@@ -58,17 +58,21 @@ def stats(ctx: click.Context, output_format: str, inferred: bool) -> None:
 @format_option
 @click.pass_context
 def describe(ctx: click.Context, entity: str, output_format: str) -> None:
-    """Show everything the graph says about ENTITY.
+    """Show everything the graph says about ENTITY, and where each statement is
+    written (file:line; a hedged statement: where its claim is).
 
     ENTITY is a label (any language, case-insensitive), a prefixed name such as
-    id:huawei, or a full IRI.
+    id:huawei, a full IRI, or an article by its number (001), stem or source file name.
     """
+    from aiplus_kg.load.layout import Locations
     from aiplus_kg.load.resolve import resolve
     from aiplus_kg.views.describe import describe as describe_entity
     from aiplus_kg.views.describe import render_text
 
-    dataset = knowledge_graph(ctx).dataset
-    description = describe_entity(dataset, resolve(dataset, entity))
+    kg = knowledge_graph(ctx)
+    dataset = kg.dataset
+    locations = Locations(kg.loaded.files.items(), kg.loaded.display)
+    description = describe_entity(dataset, resolve(dataset, entity), locations=locations)
     if output_format == "json":
         emit_json(description.to_dict())
     else:

@@ -7,7 +7,8 @@ the blocks and the lines are gone. This module reads the text a second time, as 
 
 * the formatter (:mod:`aiplus_kg.export.fmt`) keeps the author's order of subject
   blocks and every comment with the block and the property it belongs to;
-* ``aiplus describe`` names the file and line of each statement it shows;
+* ``aiplus describe`` names the file and line of each statement it shows
+  (:class:`Locations`);
 * ``aiplus new-article`` inserts a block where it sorts.
 
 The text is expected to be Turtle a parser has read already: what this module cannot
@@ -31,12 +32,15 @@ Comments are attached as follows:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urljoin
 
 __all__ = [
     "Block",
     "Layout",
+    "Locations",
     "PredicateNotes",
     "Token",
     "read_layout",
@@ -375,3 +379,49 @@ def read_layout(text: str, *, base: str | None = None) -> Layout:
     """The layout of the Turtle document ``text`` (see the module docstring);
     ``base`` resolves relative IRIs where the text declares no base."""
     return _Reader(text, base).read()
+
+
+class Locations:
+    """Where statements are written, as ``file:line``, for the files each named graph
+    was read from (``files``: pairs of a graph IRI and its paths, as the items of
+    :attr:`~aiplus_kg.load.dataset.LoadedDataset.files`). Nothing is kept
+    while loading: a file is read and its layout found the first time a statement of
+    its graph is looked up, then kept for the next ones."""
+
+    def __init__(
+        self, files: Iterable[tuple[str, Sequence[Path]]], display: Callable[[Path], str]
+    ) -> None:
+        self._files = {str(graph): tuple(paths) for graph, paths in files}
+        self._display = display
+        self._blocks: dict[Path, dict[str | None, list[Block]]] = {}
+
+    def _by_subject(self, path: Path) -> dict[str | None, list[Block]]:
+        found = self._blocks.get(path)
+        if found is None:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):  # gone or changed since it was loaded
+                text = ""
+            found = {}
+            for block in read_layout(text).blocks:
+                found.setdefault(block.subject, []).append(block)
+            self._blocks[path] = found
+        return found
+
+    def subject(self, graph: str, subject: str) -> list[str]:
+        """Where the files of ``graph`` write blocks about ``subject``."""
+        return [
+            f"{self._display(path)}:{block.line}"
+            for path in self._files.get(str(graph), ())
+            for block in self._by_subject(path).get(str(subject), ())
+        ]
+
+    def statement(self, graph: str, subject: str, predicate: str, obj: str | None) -> list[str]:
+        """Where the files of ``graph`` write ``subject predicate obj`` (``obj``: an
+        IRI, or ``None`` for a literal or a blank node: the property's line)."""
+        return [
+            f"{self._display(path)}:{line}"
+            for path in self._files.get(str(graph), ())
+            for block in self._by_subject(path).get(str(subject), ())
+            for line in block.lines_of(str(predicate), None if obj is None else str(obj))
+        ]

@@ -3,6 +3,10 @@
 A hedged statement is not asserted, only qualified by its claim (see
 :mod:`aiplus_kg.views.hedges`); it is listed here beside the plain ones, with the
 graphs of its claims as its sources and its hedge.
+
+Given the :class:`~aiplus_kg.load.layout.Locations` of the files read, each statement
+also says where it is written (``file:line``: a hedged one, where its claim is), and
+the entity where its blocks are: what a contributor opens to change it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from aiplus_kg.load.layout import Locations
 from aiplus_kg.load.terms import display, graph_name, label, term_text
 from aiplus_kg.namespaces import AIP, RDF, RDFS, SKOS
 from aiplus_kg.views.hedges import CLAIM_LINKS, Hedge, HedgeIndex, build_index
@@ -55,6 +60,8 @@ class ValueInfo:
     text: str
     sources: list[str]
     hedges: list[HedgeInfo]
+    locations: list[str] = field(default_factory=list)
+    """Where the statement is written, ``file:line`` (a hedged one: its claim)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,8 @@ class Description:
     hedges: list[HedgeInfo]
     outgoing: list[PropertyGroup]
     incoming: list[PropertyGroup]
+    locations: list[str] = field(default_factory=list)
+    """Where blocks about the entity are written, ``file:line``."""
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -104,22 +113,46 @@ def _value_text(dataset: Dataset, node: Node, depth: int = 0) -> str:
     return "[ " + " ; ".join(parts) + " ]" if parts else "[]"
 
 
+def _where(
+    locations: Locations | None,
+    statement: tuple[Node, Node, Node],
+    graphs: set[URIRef],
+    hedges: list[Hedge],
+) -> list[str]:
+    """Where ``statement`` is written in the files of ``graphs``: its own line, else
+    the blocks of the claims that hold it."""
+    if locations is None:
+        return []
+    s, p, o = statement
+    found: list[str] = []
+    for graph in sorted(graphs):
+        lines = locations.statement(graph, str(s), str(p), o if isinstance(o, URIRef) else None)
+        if not lines:
+            claims = [h.claim for h in hedges if h.graph == graph and h.claim is not None]
+            lines = [line for c in claims for line in locations.subject(graph, str(c))]
+        found.extend(line for line in lines if line not in found)
+    return found
+
+
 def _groups(
     dataset: Dataset,
     index: HedgeIndex,
     statements: dict[tuple[Node, Node, Node], set[URIRef]],
     direction: str,
+    locations: Locations | None = None,
 ) -> list[PropertyGroup]:
     by_property: dict[Node, list[ValueInfo]] = defaultdict(list)
     for (s, p, o), graphs in statements.items():
         other = o if direction == "out" else s
-        hedges = [*index.for_triple((s, p, o)), *index.for_entity(other)]
+        claimed = index.for_triple((s, p, o))
+        hedges = [*claimed, *index.for_entity(other)]
         by_property[p].append(
             ValueInfo(
                 value=str(other) if not isinstance(other, Literal) else other.n3(),
                 text=_value_text(dataset, other),
                 sources=sorted(graph_name(g) for g in graphs),
                 hedges=[_hedge_info(dataset, h) for h in hedges],
+                locations=_where(locations, (s, p, o), graphs, claimed),
             )
         )
     groups = [
@@ -134,10 +167,16 @@ def _groups(
     return sorted(groups, key=lambda g: (g.label.casefold(), g.property))
 
 
-def describe(dataset: Dataset, entity: URIRef, index: HedgeIndex | None = None) -> Description:
+def describe(
+    dataset: Dataset,
+    entity: URIRef,
+    index: HedgeIndex | None = None,
+    locations: Locations | None = None,
+) -> Description:
     """Describe ``entity``: its labels, types and hedges, then every outgoing and
     incoming statement across all graphs, grouped by property (``index``: the hedges of
-    ``dataset``, when indexed already)."""
+    ``dataset``, when indexed already; ``locations``: where the files write each
+    statement, when given)."""
     index = index if index is not None else build_index(dataset)
 
     outgoing: dict[tuple[Node, Node, Node], set[URIRef]] = defaultdict(set)
@@ -169,9 +208,18 @@ def describe(dataset: Dataset, entity: URIRef, index: HedgeIndex | None = None) 
             key=lambda t: (t.text.casefold(), t.iri),
         ),
         hedges=[_hedge_info(dataset, h) for h in index.for_entity(entity)],
-        outgoing=_groups(dataset, index, outgoing, "out"),
-        incoming=_groups(dataset, index, incoming, "in"),
+        outgoing=_groups(dataset, index, outgoing, "out", locations),
+        incoming=_groups(dataset, index, incoming, "in", locations),
+        locations=_blocks(dataset, entity, locations),
     )
+
+
+def _blocks(dataset: Dataset, entity: URIRef, locations: Locations | None) -> list[str]:
+    """Where the files write blocks about ``entity``, graph by graph."""
+    if locations is None:
+        return []
+    graphs = {_graph_iri(g) for _, _, _, g in dataset.quads((entity, None, None, None))}
+    return [line for graph in sorted(graphs) for line in locations.subject(graph, str(entity))]
 
 
 def _graph_iri(graph: object) -> URIRef:
@@ -198,6 +246,8 @@ def render_text(desc: Description) -> str:
         out.append(f"  labels  {shown}")
     if desc.types:
         out.append(f"  types   {', '.join(t.text for t in desc.types)}")
+    if desc.locations:
+        out.append(f"  written {', '.join(desc.locations)}")
     out.extend(f"  hedge   {_hedge_text(h)}" for h in desc.hedges)
     for title, groups in (("Outgoing", desc.outgoing), ("Incoming", desc.incoming)):
         if not groups:
@@ -207,6 +257,7 @@ def render_text(desc: Description) -> str:
         for group in groups:
             out.append(f"  {group.label}")
             for value in group.values:
-                out.append(f"    - {value.text}  [{', '.join(value.sources)}]")
+                where = f"  {', '.join(value.locations)}" if value.locations else ""
+                out.append(f"    - {value.text}  [{', '.join(value.sources)}]{where}")
                 out.extend(f"        hedge: {_hedge_text(h)}" for h in value.hedges)
     return printable("\n".join(out) + "\n")
