@@ -36,7 +36,7 @@ def test_cli_output_folder(tmp_path: Path) -> None:
     target = tmp_path / "site" / "ontology"
     result = run_cli("docs", "-o", str(target), root=ROOT)
     assert result.exit_code == 0, result.stderr
-    assert "186 terms" in result.stdout
+    assert "189 terms" in result.stdout
     text = (target / "index.html").read_text(encoding="utf-8")
     assert "<title>AI+ knowledge graph ontology</title>" in text
     assert label(project_dataset(), AIP.Chip) == "chip"
