@@ -14,6 +14,7 @@ only.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import pickle
 import select
@@ -112,6 +113,7 @@ def _child(work: Callable[[], Results], limits: QueryLimits, display: str, out: 
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 2)
         os.close(quiet)
+        faulthandler.disable()  # nor a dump of this child's stack when it aborts
         limit_memory(limits.memory_mb)
         try:
             outcome: tuple[str, object] = ("ok", _checked_rows(work(), limits, display))
