@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiplus_kg.cli.browse import describe, docs, path, stats
 from aiplus_kg.cli.check import check, fmt, validate
+from aiplus_kg.cli.contribute import new_article
 from aiplus_kg.cli.draw import draw
 from aiplus_kg.cli.export import describe_dataset, export, push
 from aiplus_kg.cli.main import cli, main
@@ -24,6 +25,7 @@ for _command in (
     fmt,
     check,
     validate,
+    new_article,
     queries,
     query,
     sparql,
