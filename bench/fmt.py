@@ -42,12 +42,16 @@ def worker(files: list[Path], repeat: int) -> dict[str, Any]:
         start = time.perf_counter()
         formatted = {path: format_text(text, display=path.name) for path, text in texts.items()}
         best = min(best, time.perf_counter() - start)
-    changed = sorted(str(p.relative_to(ROOT)) for p in files if formatted[p] != texts[p])
+    changed = sorted(_shown(p) for p in files if formatted[p] != texts[p])
     return {
         "seconds": best,
         "changed": changed,
         "formatted": {str(p): text for p, text in formatted.items()},
     }
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def _comments(text: str) -> int:
