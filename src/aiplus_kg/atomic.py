@@ -25,6 +25,7 @@ from aiplus_kg.errors import InputError
 __all__ = [
     "DEBRIS_PATTERN",
     "atomic_write",
+    "process_alive",
     "remove_debris",
     "temp_prefix",
     "terminate_raises_exit",
@@ -46,7 +47,8 @@ def temp_prefix(target: Path) -> str:
     return f".{target.name}.aiplus-{os.getpid()}-"
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` may still be running (this one; another user's: yes)."""
     if pid == os.getpid():
         return True
     try:
@@ -77,7 +79,7 @@ def remove_debris(folder: Path) -> int:
     except OSError:
         return 0
     for name, pid in names:
-        if not _alive(pid):
+        if not process_alive(pid):
             with contextlib.suppress(OSError):
                 (folder / name).unlink()
                 removed += 1

@@ -11,7 +11,12 @@ from typing import Any, BinaryIO, TypeVar, cast
 
 import click
 
-from aiplus_kg.defaults import DEFAULT_MAX_ANSWER_SIZE, DEFAULT_MAX_HOPS, DEFAULT_TIMEOUT
+from aiplus_kg.defaults import (
+    DEFAULT_MAX_ANSWER_SIZE,
+    DEFAULT_MAX_HOPS,
+    DEFAULT_MEMORY_MB,
+    DEFAULT_TIMEOUT,
+)
 from aiplus_kg.knowledge_graph import KnowledgeGraph
 
 __all__ = [
@@ -29,6 +34,7 @@ __all__ = [
     "labels_option",
     "lang_option",
     "max_answer_size_option",
+    "memory_option",
     "param_option",
     "stdout_is_terminal",
     "table_width",
@@ -143,6 +149,21 @@ graph_option = click.option(
     help="Only this graph: an article's number (001), stem or source file name, "
     "src:<stem>, an IRI, ontology or reference (repeatable).",
 )
+
+
+def memory_option(where: str) -> Callable[[F], F]:
+    """``--memory MB``: what a query may take ``where`` beyond the loaded graph (the
+    limit of :mod:`aiplus_kg.query.limits`, also the endpoint's workers')."""
+    return click.option(
+        "--memory",
+        "memory_mb",
+        type=click.IntRange(min=0),
+        default=DEFAULT_MEMORY_MB,
+        show_default=True,
+        metavar="MB",
+        help=f"Memory a query may take{where} beyond the loaded graph (0: no cap).",
+    )
+
 
 param_option = click.option(
     "--param",

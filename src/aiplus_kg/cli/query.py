@@ -20,13 +20,14 @@ from aiplus_kg.cli.options import (
     labels_option,
     lang_option,
     max_answer_size_option,
+    memory_option,
     param_option,
     table_width,
     truncate_option,
     width_option,
     write_bytes,
 )
-from aiplus_kg.defaults import DEFAULT_LOCAL_DEADLINE, DEFAULT_LOCAL_MAX_ROWS, DEFAULT_MEMORY_MB
+from aiplus_kg.defaults import DEFAULT_LOCAL_DEADLINE, DEFAULT_LOCAL_MAX_ROWS
 from aiplus_kg.project import display_path
 from aiplus_kg.query.results import FORMATS
 
@@ -218,15 +219,7 @@ def _warn(message: str) -> None:
     show_default=True,
     help="Refuse an answer with more rows (0: no cap).",
 )
-@click.option(
-    "--memory",
-    "memory_mb",
-    type=click.IntRange(min=0),
-    default=DEFAULT_MEMORY_MB,
-    show_default=True,
-    metavar="MB",
-    help="Memory the query may take beyond the loaded graph (0: no cap).",
-)
+@memory_option("")
 @click.pass_context
 def sparql(
     ctx: click.Context,

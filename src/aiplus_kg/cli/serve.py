@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from aiplus_kg.cli.options import knowledge_graph
+from aiplus_kg.cli.options import knowledge_graph, memory_option
 from aiplus_kg.defaults import (
     DEFAULT_DEADLINE,
     DEFAULT_HOST,
     DEFAULT_MAX_ROWS,
-    DEFAULT_MEMORY_MB,
     DEFAULT_PORT,
     DEFAULT_WORKERS,
 )
@@ -56,15 +55,7 @@ Exit codes:
     show_default=True,
     help="Worker processes answering queries; each holds the whole graph.",
 )
-@click.option(
-    "--memory",
-    "memory_mb",
-    type=click.IntRange(min=0),
-    default=DEFAULT_MEMORY_MB,
-    show_default=True,
-    metavar="MB",
-    help="Memory a query may take in a worker beyond the loaded graph (0: no cap).",
-)
+@memory_option(" in a worker")
 @click.option(
     "--allow-host",
     "hosts",

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from aiplus_kg.atomic import DEBRIS_PATTERN, terminate_raises_exit
+from aiplus_kg.atomic import DEBRIS_PATTERN, process_alive, terminate_raises_exit
 from aiplus_kg.errors import InputError
 from aiplus_kg.load.terms import DEFAULT_GRAPH_ID
 from aiplus_kg.namespaces import DCTERMS, ONTOLOGY_GRAPH, RDF, RDFS, SH
@@ -353,24 +353,17 @@ def build_site(
 # --- writing it --------------------------------------------------------------------------------
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (OSError, OverflowError):
-        return True
-    return True
-
-
 def _remove_stale(parent: Path) -> None:
     """Remove the temporary folders that killed runs left next to the site."""
     with contextlib.suppress(OSError):
         for entry in parent.iterdir():
             found = DEBRIS_PATTERN.fullmatch(entry.name)
-            if found and entry.is_dir() and not entry.is_symlink() and not _alive(int(found[1])):
+            if (
+                found
+                and entry.is_dir()
+                and not entry.is_symlink()
+                and not process_alive(int(found[1]))
+            ):
                 shutil.rmtree(entry, ignore_errors=True)
 
 
