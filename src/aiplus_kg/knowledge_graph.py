@@ -25,11 +25,9 @@ Both give the same answers.
 
 from __future__ import annotations
 
-import gc
 import importlib.util
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -37,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from aiplus_kg.defaults import ENGINES, Engine
 from aiplus_kg.errors import InputError
+from aiplus_kg.load.bulk import gc_paused
 from aiplus_kg.project import Project, find_project
 
 if TYPE_CHECKING:
@@ -86,23 +85,6 @@ class _DefaultCache:
 
 
 _DEFAULT_CACHE = _DefaultCache()
-
-
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """Python's cyclic garbage collector paused for a step that makes millions of
-    objects that never form cycles (triples, terms, rows): otherwise it walks them all
-    again and again as they pile up, which doubles the time of a check at a million
-    triples (bench/run.py, P3). What the step made is collected when it ends."""
-    if not gc.isenabled():  # paused already, by an outer step or the caller
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect(0)
 
 
 class KnowledgeGraph:
@@ -172,7 +154,7 @@ class KnowledgeGraph:
         """The project's files, read (and the contributor files added)."""
         from aiplus_kg.load.dataset import load_extra, load_project
 
-        with _bulk():
+        with gc_paused():
             loaded = load_project(self.project)
             load_extra(loaded, self._extra)
         return loaded
@@ -201,7 +183,7 @@ class KnowledgeGraph:
         from aiplus_kg.reason.closure import compute_closure
 
         graphs = self.loaded.graph_triples()
-        with _bulk():
+        with gc_paused():
             return compute_closure(chain.from_iterable(t for _, t in graphs), self.engine)
 
     @cached_property
@@ -226,7 +208,7 @@ class KnowledgeGraph:
                     # than Oxigraph's parser reads (16 MiB: MemoryError)
                     pass
         loaded = self.loaded
-        with _bulk():
+        with gc_paused():
             store = Store(loaded.graph_triples())
         if cache is not None and store.faithful:
             data = store.dump()
@@ -281,7 +263,7 @@ class KnowledgeGraph:
             if cached is not None:
                 return cached
         closure = self.closure if inference else None
-        with _bulk():
+        with gc_paused():
             report = validate(self.loaded, self.shapes, closure, engine=self.engine)
         if cache is not None:
             cache.write_json("validation", key, report_record(report))
@@ -338,7 +320,7 @@ class KnowledgeGraph:
 
         saved = self.saved_query(query) if isinstance(query, str) else query
         source = self.query_source(bool(saved.prepared.dataset_clause))
-        with _bulk():
+        with gc_paused():
             return run_query(source, saved, given)
 
     def bind(self, query: SavedQuery, given: Mapping[str, str] | None = None) -> dict[str, Node]:

@@ -22,16 +22,16 @@ labels than rdflib's for them, as stable. The project's own files have none.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from typing import Any, cast
 
 from rdflib import BNode, Graph
 from rdflib.compare import Color, _TripleCanonicalizer
 from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.term import IdentifiedNode, Node
+
+from aiplus_kg.load.bulk import gc_paused
 
 __all__ = [
     "Canonicalizer",
@@ -498,28 +498,11 @@ def _has_bnode(triple: Triple) -> bool:
     return any(isinstance(node, BNode) for node in triple)
 
 
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while blank nodes are labelled: the
-    step makes objects by the hundred thousand, which the collector would otherwise
-    walk again and again (a third of the time at 100,000 blank nodes). What the step
-    made is collected when it ends."""
-    if not gc.isenabled():  # paused already, by an outer step or the caller
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect(0)
-
-
 def _relabelled(graph: Graph, tag: str) -> Iterable[Triple]:
     """The triples of ``graph``, each blank node labelled ``tag`` + its canonical label."""
     if not any(_has_bnode(t) for t in graph):
         return graph
-    with _bulk():
+    with gc_paused():
         canon = Canonicalizer(graph)
         nodes = {node: BNode(f"{tag}{label}") for node, label in canon.labels().items()}
         return [

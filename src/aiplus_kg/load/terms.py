@@ -33,6 +33,7 @@ __all__ = [
     "graph_sort_key",
     "iri_problem",
     "label",
+    "label_values",
     "named_graphs",
     "reachable",
     "shown_iri",
@@ -107,15 +108,22 @@ def graph_name(iri: Node) -> str:
     return curie(str(iri))
 
 
-def label(graph: TripleSource, node: Node, lang: str = "en") -> str | None:
-    """The best label of ``node``: ``lang`` first, then untagged, then French, then any."""
-    if not isinstance(node, URIRef | BNode):
-        return None
+def label_values(graph: TripleSource, node: Node) -> list[Literal]:
+    """The labels of ``node``: the literal values of the first of
+    :data:`LABEL_PROPERTIES` it has (none for a literal)."""
     found: list[Literal] = []
+    if not isinstance(node, URIRef | BNode):
+        return found
     for prop in LABEL_PROPERTIES:
         found.extend(v for v in graph.objects(node, prop) if isinstance(v, Literal))
         if found:
             break
+    return found
+
+
+def label(graph: TripleSource, node: Node, lang: str = "en") -> str | None:
+    """The best label of ``node``: ``lang`` first, then untagged, then French, then any."""
+    found = label_values(graph, node)
     if not found:
         return None
     for wanted in (lang, None, "fr"):

@@ -47,7 +47,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from aiplus_kg.errors import InputError
-from aiplus_kg.load.terms import LABEL_PROPERTIES, TripleSource, term_text
+from aiplus_kg.load.terms import TripleSource, label_values, term_text
 from aiplus_kg.namespaces import XSD, curie
 from aiplus_kg.query.tables import table
 from aiplus_kg.views.terminal import printable
@@ -337,13 +337,7 @@ def best_label(graph: TripleSource, node: Node, lang: str = "en") -> Literal | N
     """The label of ``node`` in ``lang`` (``zh`` also takes ``zh-Hans``), else in English,
     untagged, French, then any other language; ``None`` when it has none. Labels are
     the values of the first of :data:`~aiplus_kg.load.terms.LABEL_PROPERTIES` it has."""
-    if not isinstance(node, URIRef | BNode):
-        return None
-    found: list[Literal] = []
-    for prop in LABEL_PROPERTIES:
-        found.extend(v for v in graph.objects(node, prop) if isinstance(v, Literal))
-        if found:
-            break
+    found = label_values(graph, node)
     if not found:
         return None
     wanted = lang.lower()
