@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 
 from aiplus_kg.export.fmt import format_text
 from aiplus_kg.load.turtle import parse_turtle_data
-from tests.blank_forms import nested_text
+from tests.blank_forms import nested_text, tree_form
 
 PREFIXES = """PREFIX aip: <https://w3id.org/aiplus/ontology#>
 PREFIX id: <https://w3id.org/aiplus/id/>
@@ -226,6 +226,9 @@ def _comments(text: str) -> list[str]:
 @given(_documents())
 def test_any_layout_keeps_its_comments_and_graph(text: str) -> None:
     out = format_text(text)
-    assert isomorphic(_graph(out), _graph(text))
+    # the blank nodes of these texts form trees: tree_form decides isomorphism exactly,
+    # where rdflib's isomorphic (and canon's, its copy) can answer False for two copies
+    # of a graph with interchangeable subtrees, depending on the hash seed
+    assert tree_form(_graph(out)) == tree_form(_graph(text))
     assert _comments(out) == _comments(text)
     assert format_text(out) == out
